@@ -1,0 +1,237 @@
+"""The product index: exact, alias and plural look-ups first, then token scoring over a few candidates.
+
+Fuzzy matching over every name costs milliseconds per item on a large catalog, so the index narrows
+the search: each query word (after typo correction against the catalog's vocabulary) has a posting
+list of products, and only products holding the most query words are scored.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .catalog import Catalog, Product
+from .units import Size, dimension, to_base
+from .words import key, tokens
+
+__all__ = ["Index", "Match", "Want"]
+
+STOP = frozenset({"of", "the", "and", "with", "a", "an", "in", "for", "or", "to", "my"})
+MATCHED = 72.0      # at or above: a clear match (unless a rival from another shelf is as close)
+WEAK = 58.0         # below: nothing fits well enough to name a product
+RIVAL_GAP = 4.0     # rivals within this many points of the best make an item ambiguous
+MAX_CANDIDATES = 250
+TYPO_PENALTY = 0.93
+
+
+@dataclass(frozen=True, slots=True)
+class Want:
+    """What the request says about the pack, used to pick among variants of a product."""
+
+    quantity: float = 1.0
+    unit: str | None = None          # canonical unit or container as said ("gal", "bag", "ct")
+    pack_size: Size | None = None    # a size said for each pack ("a 5 lb bag", "2 x 500 g")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    status: str                                  # "matched" | "ambiguous" | "unknown"
+    product: Product | None
+    score: float
+    alternatives: tuple[tuple[Product, float], ...] = ()
+    hint: tuple[str, ...] = field(default=())    # "did you mean" names for unknown items
+
+
+class Index:
+    """Look-up tables over a catalog, built once per catalog."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        products = catalog.products
+        self.products = products
+        self.exact: dict[str, list[int]] = {}
+        self.keys: list[list[frozenset[str]]] = []
+        self.free: list[frozenset[str]] = []
+        postings: dict[str, list[int]] = {}
+        siblings: dict[str, list[int]] = {}
+        order = sorted(range(len(products)), key=lambda i: -products[i].popularity)
+        self.rank = [0] * len(products)
+        for r, i in enumerate(order):
+            self.rank[i] = r
+        for i, p in enumerate(products):
+            name = key(p.name)
+            names = [name] + [key(a) for a in p.aliases]
+            if p.brand:
+                brand = key(p.brand)
+                if not name.startswith(brand):
+                    names.append(f"{brand} {name}")
+                free = set(brand.split())
+            else:
+                free = set()
+            for t in p.tags:
+                free.update(tokens(t))
+                free.add(key(t))
+            self.free.append(frozenset(free))
+            keysets = []
+            for k in dict.fromkeys(names):
+                if not k:
+                    continue
+                self.exact.setdefault(k, []).append(i)
+                keysets.append(frozenset(k.split()))
+            self.keys.append(keysets)
+            siblings.setdefault(name, []).append(i)
+        for i in order:
+            seen = set().union(*self.keys[i], self.free[i])
+            for t in seen:
+                if t not in STOP:
+                    postings.setdefault(t, []).append(i)
+        self.postings = postings
+        self.siblings = siblings
+        self.vocab = list(postings)
+        self._df = {t: len(v) for t, v in postings.items()}
+        self._sets = {frozenset(t for t in k.split() if t not in STOP) for k in self.exact}
+        self.and_phrases = sorted({k for k in self.exact if " and " in f" {k} "}, key=len, reverse=True)
+        self._match = functools.lru_cache(maxsize=8192)(self._match_uncached)
+
+    # -- words -------------------------------------------------------------------------------
+    def correct(self, word: str) -> str | None:
+        """The catalog word a misspelt word most likely means, or None."""
+        if word in self._df:
+            return word
+        return self._correct(word)
+
+    @functools.lru_cache(maxsize=16384)
+    def _correct(self, word: str) -> str | None:
+        if len(word) < 4 or len(word) > 30 or not word.isalpha():
+            return None
+        from rapidfuzz import fuzz, process
+
+        cutoff = 80.0 if len(word) <= 5 else 74.0
+        found = process.extract(word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+        if not found:
+            return None
+        best = max(found, key=lambda f: (round(f[1]), f[0][0] == word[0], self._df[f[0]]))
+        return best[0]
+
+    def is_name(self, phrase: str) -> bool:
+        """Whether a phrase is exactly some product's name or alias."""
+        return key(phrase) in self.exact
+
+    def exact_set(self, phrase: str) -> bool:
+        """Whether the words of a phrase, in any order, are exactly some product's name or alias."""
+        return frozenset(t for t in tokens(phrase) if t not in STOP) in self._sets
+
+    # -- matching ----------------------------------------------------------------------------
+    def match(self, phrase: str, want: Want = Want()) -> Match:
+        """The product a phrase names, with rivals; never raises."""
+        return self._match(tuple(tokens(phrase)), want)
+
+    def _match_uncached(self, words: tuple[str, ...], want: Want) -> Match:
+        content = [w for w in words if w not in STOP] or list(words)
+        if not content:
+            return Match("unknown", None, 0.0)
+        typo = False
+        fixed: list[str] = []
+        for w in content:
+            c = self.correct(w)
+            if c is None:
+                fixed.append(w)
+            else:
+                typo |= c != w
+                fixed.append(c)
+        exact = self.exact.get(" ".join(fixed))
+        scored: dict[int, float] = {}
+        if exact:
+            for i in exact:
+                for j in self.siblings[key(self.products[i].name)]:
+                    scored[j] = 100.0
+        for i in self._candidates(fixed):
+            if i not in scored:
+                scored[i] = self._score(i, fixed)
+        if not scored:
+            return Match("unknown", None, 0.0, hint=self._hint(" ".join(words)))
+        factor = TYPO_PENALTY if typo else 1.0
+        ranked = sorted(((s * factor + self._bonus(i, want), -self.rank[i], i) for i, s in scored.items()),
+                        reverse=True)
+        best_score, _, best = ranked[0]
+        best_score = min(best_score, 100.0)
+        product = self.products[best]
+        alternatives = tuple((self.products[i], round(min(s, 100.0), 1)) for s, _, i in ranked[1:4])
+        if best_score < WEAK:
+            return Match("unknown", None, round(best_score, 1),
+                         hint=tuple(p.name for p, _ in ((product, 0),) + alternatives[:2]))
+        rivals = [self.products[i] for s, _, i in ranked[1:]
+                  if s >= best_score - RIVAL_GAP and self.products[i].category != product.category]
+        status = "ambiguous" if rivals or best_score < MATCHED else "matched"
+        return Match(status, product, round(best_score, 1), alternatives)
+
+    def _candidates(self, words: list[str]) -> list[int]:
+        lists = [self.postings[w] for w in words if w in self.postings]
+        if not lists:
+            return []
+        if len(lists) == 1:
+            return lists[0][:MAX_CANDIDATES]
+        counts = Counter()
+        for lst in lists:
+            counts.update(lst)
+        top = max(counts.values())
+        return [i for i, c in counts.items() if c == top][:MAX_CANDIDATES]
+
+    def _score(self, i: int, words: list[str]) -> float:
+        """0-100: how much of the query the product covers, and how much of the product the query says."""
+        free = self.free[i]
+        n = len(words)
+        weights = [1.5 if j == n - 1 else 1.0 for j in range(n)]
+        total = sum(weights)
+        best = 0.0
+        for ks in self.keys[i]:
+            got = sum(wt for w, wt in zip(words, weights) if w in ks or w in free)
+            said = sum(1 for w in ks if w in words or w in STOP)
+            s = 100.0 * (0.75 * got / total + 0.25 * said / len(ks))
+            if s > best:
+                best = s
+        return best
+
+    def _bonus(self, i: int, want: Want) -> float:
+        """A few points for the variant whose pack fits what was said (a gallon, a 5 lb bag, 6 eggs)."""
+        p = self.products[i]
+        size = p.size
+        bonus = 0.0
+        if want.unit and p.container == want.unit:
+            bonus += 1.0
+        if size is None:
+            return bonus
+        if want.pack_size is not None:
+            ps = want.pack_size
+            if ps.dimension == size.dimension and abs(ps.base - size.base) <= 0.03 * size.base:
+                bonus += 6.0
+            elif ps.unit == "ct" and ps.count == 1 and size.items == ps.amount:
+                bonus += 6.0
+            elif ps.count > 1 and size.count == ps.count:
+                bonus += 4.0
+            return bonus
+        dim = dimension(want.unit)
+        if dim is not None and dim == size.dimension:
+            wanted = to_base(want.quantity, want.unit)
+            if abs(wanted - size.base) <= 0.03 * size.base:
+                bonus += 5.0
+            elif wanted > size.base and abs(wanted / size.base - round(wanted / size.base)) < 0.03:
+                bonus += 2.0
+        elif want.unit is None and size.items > 1 and want.quantity == size.items:
+            bonus += 5.0
+        return bonus
+
+    def _hint(self, phrase: str) -> tuple[str, ...]:
+        phrase = phrase[:80]
+        if not phrase.strip():
+            return ()
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(phrase, self.names, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+        return tuple(dict.fromkeys(n for n, _, _ in found))
+
+    @functools.cached_property
+    def names(self) -> list[str]:
+        """Every distinct product name, for "did you mean" hints."""
+        return list(dict.fromkeys(p.name for p in self.products))

@@ -1,0 +1,249 @@
+"""Reading free-text shopping requests into structured items.
+
+The pipeline: normalize (safe, regular text) -> segment (item phrases) -> amounts (quantity, unit,
+pack size) -> match (catalog product) -> assemble (packs, choices, merging repeats).
+``parse_request`` is the one entry point.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from ..catalog import Catalog, Product
+from ..match import Index, Match, Want
+from ..units import packs_for
+from ..words import lang
+from .amounts import Amount, read_amount
+from .normalize import normalize
+from .segment import Protector, split_items
+
+__all__ = ["parse_request", "ParsedItem", "ParseResult"]
+
+MAX_REQUEST = 20_000
+
+
+@dataclass(slots=True)
+class ParsedItem:
+    """One item of a request: what was said, and the product it names."""
+
+    text: str
+    quantity: float
+    unit: str | None
+    status: str                          # matched | ambiguous | unknown
+    product: Product | None
+    score: float
+    packs: int
+    alternatives: list[tuple[Product, float]] = field(default_factory=list)
+    hint: list[str] = field(default_factory=list)
+    problem: str | None = None           # an amount that cannot be ordered (zero, negative, absurd)
+
+    def to_dict(self) -> dict:
+        d = {
+            "text": self.text,
+            "quantity": _number(self.quantity),
+            "unit": self.unit,
+            "status": self.status,
+            "product": None if self.product is None else
+            {"sku": self.product.sku, "name": self.product.name, "score": self.score},
+            "packs": self.packs,
+            "alternatives": [{"sku": p.sku, "name": p.name, "score": s} for p, s in self.alternatives],
+        }
+        if self.hint:
+            d["did_you_mean"] = self.hint
+        if self.problem:
+            d["problem"] = self.problem
+        return d
+
+
+@dataclass(slots=True)
+class ParseResult:
+    request: str
+    items: list[ParsedItem]
+    unparsed: list[str]
+
+    def to_dict(self) -> dict:
+        return {"request": self.request, "items": [i.to_dict() for i in self.items], "unparsed": self.unparsed}
+
+
+def _number(x: float) -> int | float:
+    return int(x) if float(x).is_integer() and abs(x) < 2**53 else round(x, 4)
+
+
+@functools.cache
+def _filler_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    phrases = sorted(lang()["filler"]["phrases"], key=len, reverse=True)
+    alt = "|".join(re.escape(p) for p in phrases)
+    lead = re.compile(rf"^(?:(?:{alt}|to)(?:\s+|$))+")
+    trail = re.compile(rf"(?:\s+(?:{alt}))+$")
+    return lead, trail
+
+
+def _strip_filler(text: str) -> str:
+    lead, trail = _filler_res()
+    text = lead.sub("", text)
+    return trail.sub("", text).strip()
+
+
+_EACH_RE = re.compile(r"^(?P<amount>.+?)\s+each\s+(?:of\s+)?(?P<list>.+)$")
+_REPEAT_RE = re.compile(r"^(?:x\s*)?(?P<n>\d+|[a-z]+)(?:\s*x)?\s+(?:of\s+)?(?:those|them|these|that|it)$|^x\s*(?P<m>\d+)$")
+
+
+def _protector(index: Index) -> Protector:
+    p = getattr(index, "_protector", None)
+    if p is None:
+        p = index._protector = Protector(index.and_phrases)
+    return p
+
+
+def parse_request(text: str, catalog: Catalog) -> ParseResult:
+    """Parse one shopping request against a catalog; never raises on any text.
+
+    >>> parse_request("two bags of rice and a dozen eggs", load_catalog()).items[1].quantity
+    12.0
+    """
+    index = catalog.index
+    request = text
+    if len(text) > MAX_REQUEST:
+        text = text[:MAX_REQUEST]
+    items: list[ParsedItem] = []
+    unparsed: list[str] = []
+    protector = _protector(index)
+    for line in normalize(text).split("\n"):
+        phrases = _group(split_items(line, protector), index)
+        for phrase in phrases:
+            _read_phrase(phrase, index, items, unparsed)
+    return ParseResult(request, _merge(items), unparsed)
+
+
+def _group(phrases: list[str], index: Index) -> list[str]:
+    """Rejoin phrases that belong together.
+
+    "rice, jasmine" is one item in reversed word order; in "red and green peppers" the lone
+    modifier "red" borrows the noun of the next phrase ("red peppers").
+    """
+    out: list[str] = []
+    for p in phrases:
+        if out and not re.search(r"\d", p) and len(p.split()) <= 2 and not index.is_name(p):
+            _, prev_rest = read_amount(out[-1])
+            if prev_rest and index.exact_set(f"{prev_rest} {p}"):
+                out[-1] = f"{out[-1]} {p}"
+                continue
+        out.append(p)
+    for k in range(len(out) - 1):
+        amt, rest = read_amount(out[k])
+        words = rest.split()
+        if len(words) == 1 and not index.is_name(rest):
+            _, nxt = read_amount(out[k + 1])
+            tail = nxt.split()[1:]
+            if tail:
+                out[k] = f"{out[k]} {' '.join(tail)}"
+    return out
+
+
+def _read_phrase(phrase: str, index: Index, items: list[ParsedItem], unparsed: list[str]) -> None:
+    clean = _strip_filler(phrase)
+    if not clean:
+        return
+    m = _REPEAT_RE.match(clean)
+    if m and items:
+        amt, _ = read_amount(m["n"] or m["m"])
+        if amt.said and not amt.problem:
+            prev = items[-1]
+            items[-1] = _assemble(f"{prev.text}, {phrase}", amt.quantity, prev, index)
+            return
+    m = _EACH_RE.match(clean)
+    if m:
+        amt, rest = read_amount(m["amount"])
+        if amt.said and not rest:
+            parts = _share_noun(re.split(r"\s+(?:and|&|or)\s+", m["list"]), index)
+            for part in parts:
+                _add(f"{m['amount']} {part}", part, amt, index, items)
+            return
+    amt, rest = read_amount(clean)
+    rest = _strip_filler(rest)
+    if not rest:
+        unparsed.append(phrase)
+        return
+    choices = re.split(r"\s+or\s+", rest)
+    if len(choices) > 1:
+        choices = _share_noun(choices, index)
+        _add_choice(clean, choices, amt, index, items)
+        return
+    _add(clean, rest, amt, index, items)
+
+
+def _share_noun(parts: list[str], index: Index) -> list[str]:
+    """ "red and green peppers" -> "red peppers", "green peppers": a lone modifier borrows the last noun."""
+    last = parts[-1].split()
+    if len(last) < 2:
+        return parts
+    tail = " ".join(last[1:])
+    return [f"{p} {tail}" if len(p.split()) == 1 and not index.is_name(p) else p for p in parts[:-1]] + [parts[-1]]
+
+
+def _want(amt: Amount) -> Want:
+    return Want(amt.quantity, "ct" if amt.items and amt.unit is None else amt.unit, amt.pack_size)
+
+
+def _add(text: str, product_words: str, amt: Amount, index: Index, items: list[ParsedItem]) -> None:
+    items.append(_item(text, amt, index.match(product_words, _want(amt))))
+
+
+def _add_choice(text: str, choices: list[str], amt: Amount, index: Index, items: list[ParsedItem]) -> None:
+    """ "yellow or white onions": one item, several products -> ambiguous, best guess first."""
+    want = _want(amt)
+    found = [index.match(c, want) for c in choices]
+    products = [(m.product, m.score) for m in found if m.product is not None]
+    if len({p.sku for p, _ in products}) <= 1:
+        best = max(found, key=lambda m: m.score)
+        items.append(_item(text, amt, best))
+        return
+    products.sort(key=lambda ps: (-ps[0].popularity, -ps[1]))
+    seen: set[str] = set()
+    ordered = [(p, s) for p, s in products if not (p.sku in seen or seen.add(p.sku))]
+    best, score = ordered[0]
+    extra = [a for m in found for a in m.alternatives if a[0].sku not in seen]
+    m = Match("ambiguous", best, score, tuple(ordered[1:] + extra[: max(0, 3 - len(ordered) + 1)]))
+    items.append(_item(text, amt, m))
+
+
+def _item(text: str, amt: Amount, match: Match) -> ParsedItem:
+    product = match.product
+    unit = None if amt.items and amt.unit is None else amt.unit
+    packs = 0
+    if product is not None and not amt.problem:
+        packs = packs_for(amt.quantity, "ct" if amt.items and unit is None else unit, product.size,
+                          amt.pack_size)
+    return ParsedItem(text=text, quantity=amt.quantity, unit=unit, status=match.status, product=product,
+                      score=match.score, packs=packs, alternatives=list(match.alternatives),
+                      hint=list(match.hint), problem=amt.problem)
+
+
+def _assemble(text: str, times: float, prev: ParsedItem, index: Index) -> ParsedItem:
+    """ "3 of those" after an item: that item, three times over."""
+    return ParsedItem(text=text, quantity=prev.quantity * times, unit=prev.unit, status=prev.status,
+                      product=prev.product, score=prev.score, packs=prev.packs * int(times) if times >= 1 else prev.packs,
+                      alternatives=prev.alternatives, hint=prev.hint, problem=prev.problem)
+
+
+def _merge(items: list[ParsedItem]) -> list[ParsedItem]:
+    """The same product said twice is one item with the amounts added."""
+    out: list[ParsedItem] = []
+    by_sku: dict[str, ParsedItem] = {}
+    for it in items:
+        key = it.product.sku if it.product is not None and it.status == "matched" and not it.problem else None
+        if key and key in by_sku:
+            first = by_sku[key]
+            first.text = f"{first.text}, {it.text}"
+            if first.unit == it.unit:
+                first.quantity += it.quantity
+            else:
+                first.quantity, first.unit = float(first.packs + it.packs), None
+            first.packs += it.packs
+            continue
+        if key:
+            by_sku[key] = it
+        out.append(it)
+    return out

@@ -1,0 +1,334 @@
+"""Stage 3: read the amount, unit and pack size around a product phrase.
+
+"two bags of rice" -> 2 bag; "a 5 lb bag of flour" -> 1 bag of 5 lb; "2 x 500 g spaghetti" -> 2 of
+500 g; "half a dozen eggs" -> 6 single items; "milk x2" -> 2. Ranges ("2-3", "two or three") take
+the upper bound, so the shopper gets enough.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+
+from ..units import CONTAINERS, MEASURES, Size, canonical_unit
+from ..words import lang
+
+__all__ = ["Amount", "read_amount", "MAX_QUANTITY"]
+
+MAX_QUANTITY = 10_000.0
+
+_TOKEN_RE = re.compile(
+    r"\d+(?:\.\d+)?%|\d+/\d+|\d*\.\d+(?:e\d+)?|\d+(?:e\d+)?|fl\.?\s?oz\.?|[a-z][a-z'’]*(?:-[a-z]+)*|\S"
+)
+
+
+@dataclass(slots=True)
+class Amount:
+    quantity: float = 1.0
+    unit: str | None = None            # canonical unit or container as said; None for a bare count
+    pack_size: Size | None = None      # the size of each pack, when said
+    items: bool = False                # a count of single items ("a dozen", "6 eggs" read as eggs)
+    said: bool = False                 # an amount was stated at all
+    problem: str | None = None         # why the amount cannot be used (zero, negative, absurd)
+
+
+@functools.cache
+def _words() -> dict:
+    n = lang()["numbers"]
+    approx = sorted(lang()["filler"]["approx"], key=len, reverse=True)
+    return {"ones": n["ones"], "tens": n["tens"], "scales": n["scales"], "amounts": n["amounts"],
+            "fractions": n["fractions"], "approx": [a.split() for a in approx]}
+
+
+def tokenize(text: str) -> list[str]:
+    return [t.replace("’", "'") for t in _TOKEN_RE.findall(text)]
+
+
+def _num(tok: str) -> float | None:
+    if "/" in tok:
+        a, b = tok.split("/")
+        return int(a) / int(b) if int(b) else None
+    if tok[:1].isdigit() or tok[:1] == ".":
+        try:
+            return float(tok)
+        except ValueError:
+            return None
+    return None
+
+
+def _word_number(toks: list[str], i: int) -> tuple[float | None, int]:
+    """A number said in words from toks[i]: "twenty-four", "a hundred and two", "one"."""
+    w = _words()
+    total, current, j, seen = 0.0, 0.0, i, False
+    while j < len(toks):
+        t = toks[j]
+        parts = t.split("-") if "-" in t else [t]
+        if all(p in w["ones"] or p in w["tens"] for p in parts) and len(parts) <= 2:
+            for p in parts:
+                current += w["ones"].get(p, 0) + w["tens"].get(p, 0)
+            seen, j = True, j + 1
+            continue
+        if t in w["scales"] and (seen or (j > i and toks[j - 1] in ("a", "an"))):
+            current = max(current, 1.0) * w["scales"][t]
+            if w["scales"][t] >= 1000:
+                total, current = total + current, 0.0
+            seen, j = True, j + 1
+            continue
+        if t in ("a", "an") and not seen and j + 1 < len(toks) and toks[j + 1] in w["scales"]:
+            j += 1
+            continue
+        if t == "and" and seen and j + 1 < len(toks) and (toks[j + 1] in w["ones"] or toks[j + 1] in w["tens"]
+                                                          or toks[j + 1].split("-")[0] in w["tens"]):
+            j += 1
+            continue
+        break
+    return (total + current if seen else None), j
+
+
+def _fraction_tail(toks: list[str], j: int) -> tuple[float, int]:
+    """ "and a half", "and 1/2", "1/2" after a whole number."""
+    w = _words()
+    if j < len(toks) and "/" in toks[j] and _num(toks[j]) is not None:
+        return _num(toks[j]) or 0.0, j + 1
+    if j + 2 < len(toks) + 0 and toks[j] == "and" and toks[j + 1] in ("a", "an", "one") \
+            and j + 2 < len(toks) and toks[j + 2] in w["fractions"]:
+        return w["fractions"][toks[j + 2]], j + 3
+    if j + 1 < len(toks) and toks[j] == "and" and "/" in toks[j + 1] and _num(toks[j + 1]) is not None:
+        return _num(toks[j + 1]) or 0.0, j + 2
+    return 0.0, j
+
+
+def _read_number(toks: list[str], i: int) -> tuple[float | None, int, bool]:
+    """(value, next index, counts single items) for a number starting at toks[i]."""
+    w = _words()
+    if i >= len(toks):
+        return None, i, False
+    t = toks[i]
+    nxt = toks[i + 1] if i + 1 < len(toks) else ""
+    # half a dozen / half a gallon / a half / a quarter of / quarter of a
+    if t in ("a", "an") and nxt in w["fractions"]:
+        return w["fractions"][nxt], _skip(toks, i + 2, ("of",)), False
+    if t in w["fractions"] and nxt in ("a", "an", "of"):
+        j = i + 2
+        if nxt == "of" and j < len(toks) and toks[j] in ("a", "an"):
+            j += 1
+        return w["fractions"][t], j, False
+    if t in ("half-dozen", "half dozen"):
+        return 6.0, i + 1, True
+    if t in ("a", "an") and nxt in ("couple", "pair", "few", "dozen", "half-dozen", "single"):
+        v = w["amounts"][nxt]
+        return float(v), _skip(toks, i + 2, ("of",)), nxt in ("dozen", "half-dozen")
+    if t in ("couple", "pair", "few", "several", "dozen"):
+        return float(w["amounts"][t]), _skip(toks, i + 1, ("of",)), t == "dozen"
+    v = _num(t)
+    j = i + 1
+    if v is None:
+        v, j = _word_number(toks, i)
+        if v is None:
+            if t in ("a", "an", "single"):
+                return 1.0, i + 1, False
+            return None, i, False
+    frac, j = _fraction_tail(toks, j)
+    v += frac
+    # a range "2-3", "2 to 3", "two or three": the upper bound
+    if j + 1 < len(toks) and toks[j] in ("-", "to", "or"):
+        hi, k, _ = _read_number(toks, j + 1)
+        if hi is not None and hi > v and toks[j + 1] not in ("a", "an"):
+            v, j = hi, k
+    return v, j, False
+
+
+def _skip(toks: list[str], j: int, words: tuple[str, ...]) -> int:
+    while j < len(toks) and toks[j] in words:
+        j += 1
+    return j
+
+
+def _unit_at(toks: list[str], j: int) -> tuple[str | None, int]:
+    """A unit or container word at toks[j] (joining "fl oz", skipping a joining hyphen)."""
+    if j < len(toks) and toks[j] == "-":
+        j += 1
+    if j >= len(toks):
+        return None, j
+    t = toks[j]
+    if t.startswith("fl") and "oz" in t:
+        return "fl oz", j + 1
+    if t in ("fl", "fluid") and j + 1 < len(toks) and canonical_unit(toks[j + 1]) == "oz":
+        return "fl oz", j + 2
+    u = canonical_unit(t)
+    if u is None and t.endswith("-pack"):
+        return None, j
+    return u, (j + 1 if u else j)
+
+
+def _approx(toks: list[str], i: int) -> int:
+    for words in _words()["approx"]:
+        if toks[i:i + len(words)] == words:
+            return i + len(words)
+    return i
+
+
+def read_amount(text: str) -> tuple[Amount, str]:
+    """The amount said around a product phrase, and the phrase that is left (the product words)."""
+    toks = tokenize(text)
+    if not toks:
+        return Amount(), ""
+    amt = Amount()
+    i = _approx(toks, 0)
+    neg = False
+    if i < len(toks) and toks[i] == "-" and i + 1 < len(toks) and _num(toks[i + 1]) is not None:
+        neg, i = True, i + 1
+    if i < len(toks) and toks[i] in ("nan", "inf", "infinity", "-inf"):
+        amt.said, amt.problem = True, f"{toks[i]!r} is not an amount"
+        return amt, " ".join(toks[i + 1:])
+    q, j, items = _read_number(toks, i)
+    if q is not None:
+        amt.said, amt.items = True, items
+        if neg:
+            q = -q
+        # "two dozen", "1.5 dozen"
+        if j < len(toks) and toks[j] in ("dozen", "dozens"):
+            q, j, amt.items = q * 12, _skip(toks, j + 1, ("of",)), True
+        # multiplier: "2x", "2 x 500 g", "3 of those"
+        if j < len(toks) and toks[j] in ("x", "×", "*"):
+            j += 1
+        amt.quantity = q
+        j = _read_unit(toks, j, amt)
+    else:
+        # "bag of rice", "gallon of milk": a unit with "of" and no number
+        u, k = _unit_at(toks, i)
+        if u is not None and k < len(toks) and toks[k] == "of":
+            amt.said, amt.unit, j = True, u, k + 1
+            if u == "dozen":
+                amt.quantity, amt.unit, amt.items = 12.0, None, True
+        else:
+            j = i
+    rest = toks[j:]
+    rest = _read_tail(rest, amt)
+    while rest and rest[0] in ("of", "the"):
+        rest = rest[1:]
+    _check(amt)
+    return amt, " ".join(rest)
+
+
+def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
+    """Unit, container and pack size after a number; fills ``amt`` and returns the next index."""
+    # "1 (14.5 oz) can", "2 (6-pack) ..."
+    if j < len(toks) and toks[j] == "(":
+        k = toks.index(")", j) if ")" in toks[j:] else -1
+        if k > j:
+            size = _size_phrase(toks[j + 1:k])
+            if size is not None:
+                amt.pack_size, j = size, k + 1
+    # a second number: "a 5 lb bag", "2 14-ounce cans", "2 x 500 g", "a 6-pack of"
+    q2, k, _ = _read_number(toks, j) if j < len(toks) and (_num(toks[j]) is not None) else (None, j, False)
+    if q2 is not None:
+        u, k2 = _unit_at(toks, k)
+        if u in MEASURES and u != "dozen":
+            amt.pack_size, j = Size(1, q2, u), k2
+        elif u == "pack" or u == "case":
+            amt.pack_size, amt.unit, j = Size(1, q2, "ct"), u, k2
+        elif u is not None:
+            pass
+    u, k = _unit_at(toks, j)
+    if u == "dozen":
+        amt.quantity, amt.items, j = amt.quantity * 12, True, _skip(toks, k, ("of",))
+        return j
+    if u is not None and not (u == "pack" and k < len(toks) and toks[k] not in ("of",) and amt.unit):
+        if u in MEASURES and amt.pack_size is None:
+            # "5 lb bag of flour": a measure followed by a container is the pack size
+            u2, k2 = _unit_at(toks, k)
+            if u2 is not None and u2 not in MEASURES:
+                amt.pack_size = Size(1, amt.quantity, u)
+                amt.quantity, amt.unit, k = 1.0, u2, k2
+            else:
+                amt.unit = u
+        elif u in MEASURES:
+            amt.unit = u
+        elif amt.unit is None:
+            amt.unit = u
+        j = k
+        if u == "each" and j < len(toks) and toks[j] == "of":
+            amt.unit = None
+    # "2 bags (5 lb) of rice"
+    if j < len(toks) and toks[j] == "(":
+        k = toks.index(")", j) if ")" in toks[j:] else -1
+        if k > j and amt.pack_size is None:
+            size = _size_phrase(toks[j + 1:k])
+            if size is not None:
+                amt.pack_size, j = size, k + 1
+    return _skip(toks, j, ("of",))
+
+
+def _size_phrase(toks: list[str]) -> Size | None:
+    """ "14.5 oz", "16-ounce", "6-pack", "6 ct" inside parentheses or after a count."""
+    if not toks:
+        return None
+    q, j, _ = _read_number(toks, 0)
+    if q is None or q <= 0:
+        return None
+    u, k = _unit_at(toks, j)
+    if u in MEASURES and u != "dozen":
+        return Size(1, q, u)
+    if u in ("pack", "case"):
+        return Size(1, q, "ct")
+    return None
+
+
+def _read_tail(rest: list[str], amt: Amount) -> list[str]:
+    """Amounts said after the product: "milk x2", "eggs × 3", "rice (2 kg)", "milk 2", "rice 2 kg"."""
+    if len(rest) >= 2 and rest[-2] in ("x", "×", "*") and _num(rest[-1]) is not None and not amt.said:
+        amt.quantity, amt.said = _num(rest[-1]) or 0.0, True
+        return rest[:-2]
+    if len(rest) >= 2 and rest[-1] in ("x", "×") and _num(rest[-2]) is not None and not amt.said:
+        amt.quantity, amt.said = _num(rest[-2]) or 0.0, True
+        return rest[:-2]
+    # "(14.5 oz)" / "(2 lb bag)" at the end
+    if rest and rest[-1] == ")" and "(" in rest:
+        k = len(rest) - 1 - rest[::-1].index("(")
+        inner = rest[k + 1:-1]
+        size = _size_phrase(inner)
+        if size is not None:
+            if amt.pack_size is None and amt.unit is None and amt.said is False:
+                amt.pack_size = size
+            elif amt.pack_size is None:
+                amt.pack_size = size
+            return rest[:k]
+        if len(inner) == 1 and _num(inner[0]) is not None and not amt.said:
+            amt.quantity, amt.said = _num(inner[0]) or 0.0, True
+            return rest[:k]
+    if not amt.said and len(rest) >= 2:
+        # "rice 2 kg", "eggs 18 ct", "milk 2"
+        u, k = _unit_at(rest, len(rest) - 1)
+        if u is not None and k == len(rest) and _num(rest[-2]) is not None and len(rest) >= 3:
+            q = _num(rest[-2]) or 0.0
+            if u in MEASURES and u != "ct":
+                amt.quantity, amt.unit, amt.said = q, u, True
+            elif u == "ct":
+                amt.quantity, amt.items, amt.said = q, True, True
+            else:
+                amt.quantity, amt.unit, amt.said = q, u, True
+            return rest[:-2]
+        if re.fullmatch(r"\d+", rest[-1]) and len(rest[-1]) <= 4 and not re.fullmatch(r"\d+", rest[-2]):
+            amt.quantity, amt.said = float(rest[-1]), True
+            return rest[:-1]
+    return rest
+
+
+def _check(amt: Amount) -> None:
+    q = amt.quantity
+    if amt.problem:
+        return
+    if not math.isfinite(q):
+        amt.problem = "the amount is not a finite number"
+    elif q <= 0:
+        amt.problem = f"the amount must be more than zero (got {q:g})"
+    elif q > MAX_QUANTITY:
+        amt.problem = f"the amount {q:.0f} is more than {MAX_QUANTITY:.0f}"
+    elif q < 0.01:
+        amt.problem = f"the amount {q:g} is too small"
+
+
+__all__ += ["tokenize", "CONTAINERS"]

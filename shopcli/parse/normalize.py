@@ -1,0 +1,65 @@
+"""Stage 1: make request text safe and regular before it is split into items.
+
+Removes control and formatting characters (terminal escapes, bidi overrides, zero-width marks),
+folds Unicode digits and vulgar fractions to ASCII, reads decimal commas, drops price notes and
+list bullets, and lower-cases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["normalize", "safe_text"]
+
+_VULGAR = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5",
+           "⅗": "3/5", "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8",
+           "⅞": "7/8"}
+_VULGAR_RE = re.compile(r"(\d?)\s*([" + "".join(_VULGAR) + r"])")
+_ESCAPE_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
+_PRICE_RE = re.compile(
+    r"\((?:[^()]*\$[^()]*)\)"                                        # (under $5), ($3.99 each)
+    r"|(?:\b(?:for|under|below|less than|no more than|max(?:imum)?|at most|around|about|"
+    r"at|costing|priced at|up to)\s+)?\$\s*\d+(?:[.,]\d+)?(?:\s*(?:each|apiece|ea|per \w+|/\w+))?"
+    r"|\b\d+(?:\.\d\d)?\s*(?:dollars?|bucks|usd)\b",
+)
+_THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d,])")
+_DECIMAL_COMMA_RE = re.compile(r"(?<![\d,])(\d+),(\d{1,2})(?![\d,])")
+_BULLET_RE = re.compile(r"^[ \t]*(?:[-*•·‣◦–—+>]\s+|[•·‣◦]|\d{1,3}[.)]\s+|\(\d{1,3}\)\s+|#\d{1,3}\s+|\[[ x]\]\s+)",
+                        re.MULTILINE)
+
+
+def safe_text(text: str, limit: int | None = None) -> str:
+    """User or catalog text made safe to echo on a terminal: control and format characters become '?'."""
+    text = _ESCAPE_RE.sub("", text)
+    out = "".join("?" if unicodedata.category(c)[0] == "C" and c not in "\t" else c for c in text)
+    if limit is not None and len(out) > limit:
+        out = out[: limit - 1] + "…"
+    return out
+
+
+def normalize(text: str) -> str:
+    """Lower-cased request text with one space between words and newlines kept as item breaks."""
+    text = _ESCAPE_RE.sub(" ", text)
+    text = _VULGAR_RE.sub(lambda m: (m[1] + " " if m[1] else "") + _VULGAR[m[2]] + " ", text)
+    chars = []
+    for c in text:
+        if c in "\n\r":
+            chars.append("\n")
+            continue
+        cat = unicodedata.category(c)
+        if cat[0] == "C" or cat == "Zl" or cat == "Zp":
+            chars.append(" " if cat in ("Cc", "Zl", "Zp") else "")
+            continue
+        if cat == "Nd" and not c.isascii():
+            chars.append(str(unicodedata.decimal(c)))
+            continue
+        chars.append(c)
+    text = unicodedata.normalize("NFKC", "".join(chars)).replace("⁄", "/").lower()
+    text = text.replace("×", " x ").replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
+    text = _PRICE_RE.sub(" ", text)
+    text = _BULLET_RE.sub("", text)
+    text = _THOUSANDS_RE.sub(lambda m: m[1] + m[2].replace(",", ""), text)
+    text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,652 @@
+"""The order store: a TinyDB JSON file that never loses or corrupts an order.
+
+Design (see the module's tests for the guarantees):
+
+* **Readers** (:meth:`Store.read`) take no lock.  They read the file's bytes
+  once and parse them; that is safe because writers never modify the file in
+  place, they replace it atomically.
+* **Writers** (:meth:`Store.transaction`) take an inter-process
+  :class:`filelock.FileLock` on ``<path>.lock``, open the database *fresh*
+  inside the lock (no long-lived TinyDB handle with cached document ids), let
+  the caller work on an in-memory TinyDB, and on success write the whole
+  database exactly once (group commit): temporary file in the same folder,
+  ``fsync``, ``os.replace`` onto the store, ``fsync`` of the folder.  A crash
+  (even ``SIGKILL``) at any moment leaves either the old or the new file.
+* A damaged, foreign or newer file is never modified; every problem is reported
+  as :class:`~shopcli.errors.DataError` naming the path.
+
+On disk the file stays a real TinyDB file::
+
+    {"_meta": {"1": {"schema": 1, "app": "shopcli", "counters": {"order": 7}}},
+     "orders": {"1": {...}, "2": {...}}}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import errno
+import json
+import os
+import re
+import stat
+import tempfile
+import threading
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+from typing import Any, Callable
+
+import filelock
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from .errors import DataError
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "META_TABLE",
+    "APP_NAME",
+    "Store",
+    "Transaction",
+    "AtomicJSONStorage",
+]
+
+#: Version of the on-disk layout.  Bump it (and add a migration) on any
+#: incompatible change; files with a newer schema are refused.
+SCHEMA_VERSION = 1
+
+#: Name of the internal table holding the single meta document.
+META_TABLE = "_meta"
+
+#: Value of the ``app`` field of the meta document.
+APP_NAME = "shopcli"
+
+#: Meta-document keys managed by this module (callers must not rely on
+#: changing them through :attr:`Transaction.meta`).
+_RESERVED_META_KEYS = frozenset({"schema", "app", "counters"})
+
+_DAMAGED_HINT = (
+    "Restore it from a backup (shop orders export/import) or move it aside to start a new store; "
+    "shopcli has not changed it."
+)
+_FOREIGN_HINT = (
+    "Check the store path, or move the file aside to start a new store; shopcli has not changed it."
+)
+_NEWER_HINT = "Upgrade shopcli, or use another store path; shopcli has not changed the file."
+_READ_HINT = "Check that the store path names a readable file (not a folder), or use another store path."
+
+_DOC_ID = re.compile(r"(?:0|[1-9][0-9]*)\Z")
+
+# (realpath of the store) for the transactions open in the current thread,
+# to turn an accidental nested transaction into a clear error instead of a
+# lock timeout.
+_active = threading.local()
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _reason(exc: BaseException) -> str:
+    """The OS reason of an error as one short phrase ("No space left on device")."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _write_error(path: Path, exc: OSError) -> DataError:
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        hint = "Free some disk space and try again; the store was not changed."
+    elif code == errno.EFBIG:
+        hint = "The file system refuses a file this large; move the store elsewhere. The store was not changed."
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = (
+            f"Check that you may write to {path.parent} (and that it is not read-only), "
+            "or use another store path; the store was not changed."
+        )
+    elif code in (errno.ENOTDIR, errno.EISDIR, errno.EEXIST):
+        hint = "The store path must name a file inside a folder; use another store path. The store was not changed."
+    else:
+        hint = "Fix the problem and try again; the store was not changed."
+    return DataError(f"cannot write the store {path}: {_reason(exc)}", hint=hint)
+
+
+def _damaged(path: Path, what: str) -> DataError:
+    return DataError(f"the store {path} is damaged: {what}", hint=_DAMAGED_HINT)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"the number {name} is not allowed")
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or ``None`` if it does not exist (read in one go)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise DataError(f"cannot read the store {path}: it is a folder, not a file", hint=_READ_HINT) from None
+    except OSError as exc:
+        raise DataError(f"cannot read the store {path}: {_reason(exc)}", hint=_READ_HINT) from None
+
+
+def _parse(path: Path, raw: bytes | None) -> dict[str, dict[str, dict]]:
+    """Parse and validate the file's bytes; never touches the file.
+
+    Returns the TinyDB data ``{table: {doc_id: doc}}``.  A missing or empty
+    file, ``{}`` and ``{"_default": {}}`` give a store without meta table.
+    """
+    if not raw:
+        return {}
+    if b"\x00" in raw:
+        raise _damaged(path, "it contains NUL bytes (probably a crash or disk error)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _damaged(path, f"it is not valid UTF-8 text (byte {exc.start})") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":
+            what = f"unexpected data after the end of the JSON document (line {exc.lineno} column {exc.colno})"
+        elif exc.pos >= len(text.rstrip()):
+            what = "the file ends in the middle of the JSON document (truncated)"
+        else:
+            what = f"it is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        raise _damaged(path, what) from None
+    except RecursionError:
+        raise _damaged(path, "its JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise _damaged(path, f"it is not valid JSON ({exc})") from None
+
+    if not isinstance(data, dict):
+        raise _damaged(path, f"it holds a JSON {_json_type(data)}, not an object of tables")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise _damaged(path, f"table {name!r} is a JSON {_json_type(table)}, not an object of documents")
+        match = _DOC_ID.match
+        for doc_id, doc in table.items():
+            if not isinstance(doc, dict):
+                raise _damaged(path, f"document {doc_id!r} of table {name!r} is a JSON {_json_type(doc)}, not an object")
+            if match(doc_id) is None:
+                raise _damaged(path, f"table {name!r} has a document id {doc_id!r} that is not a number")
+
+    if META_TABLE not in data:
+        if data == {} or data == {"_default": {}}:
+            return data
+        raise DataError(
+            f"the store {path} was not written by shopcli (it has no {META_TABLE} table)", hint=_FOREIGN_HINT
+        )
+    _check_meta(path, data[META_TABLE])
+    return data
+
+
+def _check_meta(path: Path, meta_table: dict[str, dict]) -> None:
+    if len(meta_table) != 1:
+        raise _damaged(path, f"its {META_TABLE} table must hold exactly one document, not {len(meta_table)}")
+    (meta,) = meta_table.values()
+    app = meta.get("app")
+    if app != APP_NAME:
+        raise DataError(
+            f"the store {path} was not written by shopcli (its app is {app!r})", hint=_FOREIGN_HINT
+        )
+    schema = meta.get("schema")
+    if schema is None:
+        raise _damaged(path, f"its {META_TABLE} document has no schema version")
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        raise _damaged(path, f"its schema version {schema!r} is unknown")
+    if schema > SCHEMA_VERSION:
+        raise DataError(
+            f"the store {path} was written by a newer shopcli "
+            f"(schema {schema}; this version reads schema {SCHEMA_VERSION})",
+            hint=_NEWER_HINT,
+        )
+    counters = meta.get("counters", {})
+    if not isinstance(counters, dict) or not all(
+        type(v) is int and v >= 0 for v in counters.values()
+    ):
+        raise _damaged(path, f"its {META_TABLE} counters are not a mapping of counter names to numbers")
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    return "number"
+
+
+def _serialize(path: Path, data: dict) -> bytes:
+    """The bytes to store; NaN/Infinity and over-deep data become DataError."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (ValueError, RecursionError) as exc:
+        raise DataError(
+            f"cannot write the store {path}: the data cannot be saved as JSON ({exc})",
+            hint="This is a bug in shopcli, please report it; the store was not changed.",
+        ) from None
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates cannot be UTF-8: escape them (\udxxx), which reads back identical.
+        return json.dumps(data, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+# --------------------------------------------------------------------------- durable write
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in *folder* durable (best effort: not every OS allows it)."""
+    if os.name == "nt":  # pragma: no cover
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _temp_prefix(target: Path) -> str:
+    return "." + target.name + "."
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Delete temporary files a killed writer left next to *target*.
+
+    Only called with the store's lock held: temporary files are created only
+    by lock holders, so any that exist then belong to a dead writer.
+    """
+    prefix = _temp_prefix(target)
+    try:
+        with os.scandir(target.parent) as entries:
+            stale = [e.path for e in entries if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    except OSError:
+        return
+    for name in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    """Replace *path* by *payload* atomically and durably.
+
+    The old file is left byte-for-byte unchanged on any error, which is raised
+    as :class:`DataError`.  A new file gets mode 0o600; an existing file keeps
+    its mode.  Symbolic links are followed (the link's target is replaced).
+    """
+    target = Path(os.path.realpath(path))
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            old = os.stat(target)
+        except FileNotFoundError:
+            old = None
+        if old is not None and stat.S_ISDIR(old.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(target), suffix=".tmp")
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            mode = 0o600 if old is None else stat.S_IMODE(old.st_mode)
+            if mode != 0o600:
+                os.fchmod(f.fileno(), mode)
+            if old is not None and hasattr(os, "fchown") and old.st_uid != os.geteuid():
+                with contextlib.suppress(OSError):  # e.g. root editing a user's store
+                    os.fchown(f.fileno(), old.st_uid, old.st_gid)
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from None
+        raise
+    _fsync_dir(folder)
+
+
+# --------------------------------------------------------------------------- TinyDB glue
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that reads the file once and writes it only on :meth:`commit`.
+
+    ``read()`` returns the (validated) data parsed from the file, ``write()``
+    only keeps the new data in memory; :meth:`commit` writes it to disk
+    atomically (temporary file, ``fsync``, ``os.replace``, ``fsync`` of the
+    folder).  It takes no lock itself: :meth:`Store.transaction` does.
+
+    Usable on its own too: ``TinyDB(path, storage=AtomicJSONStorage)``.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], data: dict | None = None) -> None:
+        self.path = Path(path)
+        self._data: dict[str, dict[str, Any]] = _parse(self.path, _read_bytes(self.path)) if data is None else data
+        self.dirty = False
+        self.closed = False
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        """The current data (no copy: TinyDB tables mutate it)."""
+        return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Keep *data* in memory until :meth:`commit`."""
+        if self.closed:
+            raise RuntimeError(f"the transaction on {self.path} is finished; start a new one")
+        self._data = data
+        self.dirty = True
+
+    def commit(self) -> None:
+        """Write the data to the file, once, atomically.  Raises DataError."""
+        _atomic_write(self.path, _serialize(self.path, self._data))
+        self.dirty = False
+
+    def close(self) -> None:
+        """Refuse further writes (the data is dropped unless committed)."""
+        self.closed = True
+
+
+_MISSING = object()
+
+
+class _IntKeyView(MutableMapping):
+    """The ``{int doc_id: doc}`` view TinyDB's updaters expect, over the raw
+    ``{"doc_id": doc}`` dict, mutated in place (O(1) per insert instead of
+    TinyDB's two O(n) copies).  Keeps an undo log so that a failing updater
+    leaves the table as it was, like TinyDB does."""
+
+    __slots__ = ("raw", "undo")
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+        self.undo: dict[str, Any] = {}
+
+    def _log(self, key: str) -> None:
+        if key not in self.undo:
+            self.undo[key] = self.raw.get(key, _MISSING)
+
+    def __getitem__(self, doc_id: int) -> Any:
+        return self.raw[str(doc_id)]
+
+    def __setitem__(self, doc_id: int, doc: Any) -> None:
+        key = str(doc_id)
+        self._log(key)
+        self.raw[key] = doc
+
+    def __delitem__(self, doc_id: int) -> None:
+        key = str(doc_id)
+        if key not in self.raw:
+            raise KeyError(doc_id)
+        self._log(key)
+        del self.raw[key]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return str(doc_id) in self.raw
+
+    def __iter__(self) -> Iterator[int]:
+        return map(int, list(self.raw))
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def clear(self) -> None:
+        for key in self.raw:
+            self._log(key)
+        self.raw.clear()
+
+    def rollback(self) -> None:
+        # Restore deleted/overwritten keys; re-inserted keys may move to the end,
+        # so rebuild in ascending id order to keep the file in doc id order.
+        for key, old in self.undo.items():
+            if old is _MISSING:
+                self.raw.pop(key, None)
+            else:
+                self.raw[key] = old
+        items = sorted(self.raw.items(), key=lambda kv: int(kv[0]))
+        self.raw.clear()
+        self.raw.update(items)
+
+
+class _FastTable(Table):
+    """A TinyDB table whose updates work in place on the in-memory data."""
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        tables = self._storage.read()
+        if tables is None:  # pragma: no cover - AtomicJSONStorage never returns None
+            tables = {}
+        raw = tables.get(self.name)
+        if raw is None:
+            raw = tables[self.name] = {}
+        view = _IntKeyView(raw)
+        try:
+            updater(view)  # type: ignore[arg-type]
+        except BaseException:
+            view.rollback()
+            self.clear_cache()
+            raise
+        self._storage.write(tables)
+        self.clear_cache()
+
+
+class _ShopDB(TinyDB):
+    table_class = _FastTable
+
+
+# --------------------------------------------------------------------------- public API
+
+
+class Transaction:
+    """A write transaction, valid only inside ``with store.transaction() as tx:``.
+
+    All changes stay in memory and are written at once when the ``with``
+    block ends normally; nothing is written if it raises.
+    """
+
+    def __init__(self, store: Store, db: TinyDB, storage: AtomicJSONStorage) -> None:
+        self._store = store
+        self._db = db
+        self._storage = storage
+        data = storage.read()
+        meta_table = data.get(META_TABLE)
+        if not meta_table:
+            meta_table = {"1": {"schema": SCHEMA_VERSION, "app": APP_NAME, "counters": {}}}
+            data_with_meta = {META_TABLE: meta_table}
+            data_with_meta.update(data)
+            storage._data = data_with_meta
+            self._was_new = True
+        else:
+            self._was_new = False
+        (self._meta,) = storage.read()[META_TABLE].values()
+        self._meta.setdefault("counters", {})
+        self._meta_before = copy.deepcopy(self._meta)
+
+    def table(self, name: str) -> Table:
+        """The TinyDB table *name* of the freshly opened database (in memory until commit).
+
+        The usual TinyDB API works (insert, insert_multiple, search, update,
+        remove, get…).  Batch inserts cost O(1) per document.
+        """
+        if name == META_TABLE:
+            raise ValueError(f"the table {META_TABLE!r} is internal; use Transaction.meta")
+        if self._storage.closed:
+            raise RuntimeError(f"the transaction on {self._store.path} is finished; start a new one")
+        return self._db.table(name)
+
+    def tables(self) -> list[str]:
+        """Names of the tables present (without the meta table)."""
+        return [name for name in self._storage.read() if name != META_TABLE]
+
+    def next_id(self, counter: str = "order") -> int:
+        """Next value of the named counter: 1, 2, 3…
+
+        Unique across processes because it is only called with the store's
+        lock held; persisted in the meta table at commit (so an id handed out
+        by a transaction that then fails may be handed out again).
+        """
+        if not isinstance(counter, str):
+            raise TypeError("the counter name must be a string")
+        if self._storage.closed:
+            raise RuntimeError(f"the transaction on {self._store.path} is finished; start a new one")
+        counters = self._meta.setdefault("counters", {})
+        value = int(counters.get(counter, 0)) + 1
+        counters[counter] = value
+        return value
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The meta document, read/write and persisted at commit.
+
+        Store your own keys in it (e.g. ``tx.meta["stats_version"] = 3``).
+        The keys ``schema``, ``app`` and ``counters`` are managed by the store.
+        """
+        return self._meta
+
+    # -- internal
+
+    def _changed(self) -> bool:
+        return self._storage.dirty or self._meta != self._meta_before
+
+    def _commit(self) -> None:
+        if not self._changed():
+            return  # nothing to write (a read-only transaction never creates or rewrites the file)
+        self._meta["schema"] = SCHEMA_VERSION
+        self._meta["app"] = APP_NAME
+        counters = self._meta.get("counters")
+        if not isinstance(counters, dict) or not all(type(v) is int and v >= 0 for v in counters.values()):
+            raise ValueError("Transaction.meta['counters'] must map counter names to non-negative ints")
+        self._storage.commit()
+
+
+class Store:
+    """The order store, a TinyDB JSON file at :attr:`path`.
+
+    ``Store`` objects hold no open file and no cached data: every call reads
+    the file again, every transaction opens it fresh inside the lock.
+    """
+
+    path: Path
+
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
+        self.path = Path(os.path.abspath(Path(path).expanduser()))
+        self.lock_timeout = lock_timeout
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file: ``<store>.lock`` next to the store (symbolic links resolved)."""
+        return Path(os.path.realpath(self.path) + ".lock")
+
+    def _load(self) -> dict[str, dict[str, dict]]:
+        return _parse(self.path, _read_bytes(self.path))
+
+    def read(self) -> dict[str, list[dict]]:
+        """Consistent read-only snapshot without taking the write lock.
+
+        Returns ``{table_name: [doc, ...]}`` in insertion (doc id) order, never
+        including the internal meta table.  The documents are
+        :class:`tinydb.table.Document` objects (plain dicts with a ``doc_id``).
+        A missing or 0-byte file is an empty store.  Never writes.
+
+        :raises DataError: the file is unreadable, damaged, foreign or newer.
+        """
+        data = self._load()
+        return {name: _documents(table) for name, table in data.items() if name != META_TABLE}
+
+    def table(self, name: str) -> list[dict]:
+        """The documents of one table (``[]`` if it does not exist)."""
+        return self.read().get(name, [])
+
+    def read_meta(self) -> dict[str, Any]:
+        """A copy of the meta document (``{}`` for an empty store), without the lock."""
+        table = self._load().get(META_TABLE)
+        if not table:
+            return {}
+        (meta,) = table.values()
+        return dict(meta)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Open a write transaction.
+
+        Takes the inter-process lock (``<path>.lock``, waiting at most
+        ``lock_timeout`` seconds), opens the file fresh and yields a
+        :class:`Transaction`.  On normal exit the whole database is written
+        once, atomically (only if something changed); on exception nothing is
+        written and the exception is re-raised.
+
+        :raises DataError: locked by another process, unreadable/damaged file,
+            or the write failed (then the old file is unchanged).
+        :raises RuntimeError: a transaction on the same store is already open
+            in this thread.
+        """
+        real = os.path.realpath(self.path)
+        active: set[str] = _active.__dict__.setdefault("paths", set())
+        if real in active:
+            raise RuntimeError(f"a transaction on {self.path} is already open in this thread")
+        lock_path = real + ".lock"
+        try:
+            Path(real).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _write_error(self.path, exc) from None
+        lock = filelock.FileLock(lock_path, timeout=self.lock_timeout, mode=0o600)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            raise DataError(
+                f"the store {self.path} is locked by another process",
+                hint=(
+                    "Another shop command is still writing it; wait for it to finish and try again "
+                    f"(lock file: {lock_path})."
+                ),
+            ) from None
+        except OSError as exc:
+            raise DataError(
+                f"cannot lock the store {self.path}: {_reason(exc)}",
+                hint=f"Check that you may write to {Path(lock_path).parent}, or use another store path.",
+            ) from None
+        active.add(real)
+        storage: AtomicJSONStorage | None = None
+        try:
+            storage = AtomicJSONStorage(self.path)
+            db = _ShopDB(storage=lambda: storage)
+            tx = Transaction(self, db, storage)
+            yield tx
+            _remove_stale_temps(Path(real))
+            tx._commit()
+        finally:
+            if storage is not None:
+                storage.close()
+            active.discard(real)
+            lock.release()
+
+
+def _documents(table: dict[str, dict]) -> list[dict]:
+    """The documents of a raw table as Documents, in ascending doc id order."""
+    items = list(table.items())
+    ids = [int(k) for k in table]
+    if any(a > b for a, b in zip(ids, ids[1:])):
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        return [Document(items[i][1], ids[i]) for i in order]
+    return [Document(doc, doc_id) for (_, doc), doc_id in zip(items, ids)]

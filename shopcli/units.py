@@ -1,0 +1,164 @@
+"""Units, containers and pack arithmetic.
+
+Every measurable unit belongs to a dimension (mass in grams, volume in millilitres, count in items)
+so that a stated amount can be turned into whole packs of a product sold in another unit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+__all__ = ["Size", "parse_size", "canonical_unit", "dimension", "to_base", "packs_for",
+           "MEASURES", "CONTAINERS"]
+
+# canonical unit -> (dimension, factor to the base unit of that dimension)
+MEASURES: dict[str, tuple[str, float]] = {
+    "g": ("mass", 1.0),
+    "kg": ("mass", 1000.0),
+    "oz": ("mass", 28.349523125),
+    "lb": ("mass", 453.59237),
+    "ml": ("volume", 1.0),
+    "l": ("volume", 1000.0),
+    "fl oz": ("volume", 29.5735295625),
+    "cup": ("volume", 236.5882365),
+    "pt": ("volume", 473.176473),
+    "qt": ("volume", 946.352946),
+    "gal": ("volume", 3785.411784),
+    "ct": ("count", 1.0),
+    "dozen": ("count", 12.0),
+}
+
+CONTAINERS = frozenset({
+    "bag", "bottle", "box", "bunch", "can", "carton", "case", "jar", "loaf", "pack", "tub", "head",
+    "tube", "roll", "pouch", "tray", "jug", "block", "stick", "bar", "container", "sleeve",
+    "slice", "piece", "clove", "stalk", "ear", "packet", "each",
+})
+
+# every spelling a shopper or a catalog may use -> canonical unit or container
+_SPELLINGS: dict[str, str] = {
+    "g": "g", "gr": "g", "gram": "g", "grams": "g", "gramme": "g", "grammes": "g",
+    "kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg",
+    "oz": "oz", "ozs": "oz", "ounce": "oz", "ounces": "oz",
+    "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb", "#": "lb",
+    "ml": "ml", "mls": "ml", "millilitre": "ml", "millilitres": "ml", "milliliter": "ml", "milliliters": "ml",
+    "l": "l", "lt": "l", "ltr": "l", "ltrs": "l", "litre": "l", "litres": "l", "liter": "l", "liters": "l",
+    "fl oz": "fl oz", "floz": "fl oz", "fl. oz": "fl oz", "fl. oz.": "fl oz", "fluid ounce": "fl oz",
+    "fluid ounces": "fl oz",
+    "cup": "cup", "cups": "cup",
+    "pt": "pt", "pint": "pt", "pints": "pt",
+    "qt": "qt", "quart": "qt", "quarts": "qt",
+    "gal": "gal", "gals": "gal", "gallon": "gal", "gallons": "gal",
+    "ct": "ct", "count": "ct", "pc": "ct", "pcs": "ct",
+    "dozen": "dozen", "dozens": "dozen", "doz": "dozen",
+    "tin": "can", "tins": "can", "packet": "pack", "packets": "pack", "package": "pack",
+    "packages": "pack", "pkg": "pack", "pk": "pack", "pkt": "pack", "loaves": "loaf",
+    "boxes": "box", "bunches": "bunch", "pouches": "pouch", "each": "each",
+}
+for _c in CONTAINERS:
+    _SPELLINGS.setdefault(_c, _c)
+    _SPELLINGS.setdefault(_c + "s", _c)
+_SPELLINGS["packet"] = _SPELLINGS["packets"] = "pack"
+
+
+def canonical_unit(word: str) -> str | None:
+    """The canonical form of a unit or container word ("Litres" -> "l", "tins" -> "can"), else None."""
+    return _SPELLINGS.get(word.strip().lower())
+
+
+def dimension(unit: str | None) -> str | None:
+    """"mass", "volume" or "count" for a measurable unit; None for containers and bare counts."""
+    if unit is None:
+        return None
+    m = MEASURES.get(unit)
+    return m[0] if m else None
+
+
+def to_base(amount: float, unit: str) -> float:
+    """The amount in grams, millilitres or items."""
+    return amount * MEASURES[unit][1]
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    """The contents of one pack: ``count`` x ``amount`` ``unit`` ("6 x 12 fl oz" -> 6, 12, "fl oz")."""
+
+    count: int
+    amount: float
+    unit: str
+
+    @property
+    def dimension(self) -> str:
+        return MEASURES[self.unit][0]
+
+    @property
+    def base(self) -> float:
+        """Total contents in base units (g, ml or items)."""
+        return self.count * to_base(self.amount, self.unit)
+
+    @property
+    def items(self) -> int:
+        """How many separate items the pack holds (6 for "6 x 12 fl oz", 12 for "12 ct")."""
+        if self.unit == "ct":
+            return int(self.count * self.amount)
+        return self.count
+
+    def __str__(self) -> str:
+        amount = f"{self.amount:g}"
+        return f"{self.count} x {amount} {self.unit}" if self.count > 1 else f"{amount} {self.unit}"
+
+
+_SIZE_RE = re.compile(
+    r"^\s*(?:(?P<count>\d+)\s*[x×]\s*)?(?P<amount>\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>[a-z][a-z. ]*?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_size(text: str) -> Size | None:
+    """Read a catalog size such as "2 lb", "12 ct", "6 x 12 fl oz"; None if it is not one."""
+    m = _SIZE_RE.match(text)
+    if not m:
+        return None
+    unit = canonical_unit(m["unit"])
+    if unit not in MEASURES:
+        return None
+    amount = float(m["amount"])
+    count = int(m["count"] or 1)
+    if unit == "dozen":
+        unit, amount = "ct", amount * 12
+    if amount <= 0 or count <= 0 or not math.isfinite(amount):
+        return None
+    return Size(count, amount, unit)
+
+
+def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: Size | None = None) -> int:
+    """Whole packs of a product of ``size`` that cover ``quantity`` ``unit``.
+
+    - a measure (2 kg, 3 lb, a gallon) converts across units of one dimension and rounds up;
+    - a container or a bare count counts packs ("2 bags", "3 onions"), except that a bare count of
+      at least half of a multi-item pack reads as single items ("12 eggs" -> 1 carton of 12,
+      "30 eggs" -> 3, "8 bagels" sold by 6 -> 2; "2 eggs" -> 2 cartons, as "2 milk" is 2 jugs);
+    - a count said in dozens arrives as unit "ct" and always counts single items;
+    - ``pack_size`` is a size said for each pack ("2 x 500 g", "a 5 lb bag"): the packs are
+      ``quantity`` of that size, converted into the product's packs.
+    """
+    if quantity <= 0:
+        return 0
+    if pack_size is not None and size is not None and pack_size.dimension == size.dimension:
+        return _cover(quantity * pack_size.base, size.base)
+    dim = dimension(unit)
+    if dim is not None and size is not None:
+        if dim == size.dimension:
+            return _cover(to_base(quantity, unit), size.base)
+        if dim == "count":
+            return _cover(to_base(quantity, unit), size.items)
+        return 1
+    if unit is None and size is not None and size.items > 1 and quantity * 2 >= size.items:
+        return _cover(quantity, size.items)
+    return _cover(quantity, 1)
+
+
+def _cover(wanted: float, per_pack: float) -> int:
+    """Whole packs of ``per_pack`` that hold ``wanted`` (at least one)."""
+    return max(1, math.ceil(wanted / per_pack - 1e-9))
