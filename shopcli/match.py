@@ -159,8 +159,8 @@ class Index:
         product = self.products[best]
         alternatives = tuple((self.products[i], round(min(s, 100.0), 1)) for s, _, i in ranked[1:4])
         if best_score < WEAK:
-            return Match("unknown", None, round(best_score, 1),
-                         hint=tuple(p.name for p, _ in ((product, 0),) + alternatives[:2]))
+            names = dict.fromkeys(p.name for p in (product, *(a for a, _ in alternatives)))
+            return Match("unknown", None, round(best_score, 1), hint=tuple(names)[:3])
         rivals = [self.products[i] for s, _, i in ranked[1:]
                   if s >= best_score - RIVAL_GAP and self.products[i].category != product.category]
         status = "ambiguous" if rivals or best_score < MATCHED else "matched"
@@ -224,11 +224,11 @@ class Index:
 
     def _hint(self, phrase: str) -> tuple[str, ...]:
         phrase = phrase[:80]
-        if not phrase.strip():
+        if sum(c.isalpha() for c in phrase) < 3:
             return ()
         from rapidfuzz import fuzz, process
 
-        found = process.extract(phrase, self.names, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+        found = process.extract(phrase, self.names, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
         return tuple(dict.fromkeys(n for n, _, _ in found))
 
     @functools.cached_property

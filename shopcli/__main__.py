@@ -1,0 +1,3 @@
+from shopcli.cli import main
+
+main()

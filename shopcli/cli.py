@@ -1,0 +1,198 @@
+"""The `shop` command: a thin Typer layer over the library. Commands parse options and call the core."""
+
+from __future__ import annotations
+
+import sys
+from typing import Iterator, List, Optional
+
+import typer
+from typer.core import TyperCommand
+
+from . import __version__
+from .errors import ShopError, UsageError
+from .render import Output
+from .settings import Settings
+
+try:  # typer >= 0.29 vendors click
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exc
+
+MAX_REQUEST_CHARS = 10_000
+
+app = typer.Typer(
+    name="shop",
+    help="A natural-language shopping assistant for the terminal.",
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+GUIDE = """shop — order groceries in plain words.
+
+  shop parse "two bags of rice and a dozen eggs"   see what shop understood
+  shop order "a gallon of milk and bread" --yes      place an order
+  shop orders list                                   your orders, newest first
+  shop COMMAND --help                                examples for each command
+
+Data: --db PATH (SHOPCLI_DB), --catalog PATH (SHOPCLI_CATALOG), --now ISO8601 (SHOPCLI_NOW)."""
+
+
+class TextCommand(TyperCommand):
+    """A command whose free-text arguments are never read as options.
+
+    Everything from the first word that is not one of the command's own options is request text,
+    so `shop order -- -h`, `shop order "-h"` and `shop order --json -h` all order "-h" rather than
+    print help; `shop order --help` alone still prints help.
+    """
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        if args in (["--help"], ["-h"]):
+            return super().parse_args(ctx, args)
+        takes_value: dict[str, bool] = {}
+        for p in self.params:
+            if isinstance(p, typer.core.TyperOption) or getattr(p, "param_type_name", "") == "option":
+                for name in (*p.opts, *p.secondary_opts):
+                    takes_value[name] = not p.is_flag
+        out: list[str] = []
+        i = 0
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                out.extend(args[i:])
+                break
+            name = a.split("=", 1)[0]
+            if name in takes_value and name not in ("-h", "--help"):
+                out.append(a)
+                if takes_value[name] and "=" not in a and i + 1 < len(args):
+                    out.append(args[i + 1])
+                    i += 1
+                i += 1
+                continue
+            out.append("--")
+            out.extend(args[i:])
+            break
+        return super().parse_args(ctx, out)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.find_root().obj
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"shop {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    db: Optional[str] = typer.Option(None, "--db", envvar="SHOPCLI_DB", metavar="PATH",
+                                     help="Order store (TinyDB JSON file).", show_envvar=True),
+    catalog: Optional[str] = typer.Option(None, "--catalog", envvar="SHOPCLI_CATALOG", metavar="PATH",
+                                          help="Product catalog: a .json/.csv file or a folder.",
+                                          show_envvar=True),
+    now: Optional[str] = typer.Option(None, "--now", envvar="SHOPCLI_NOW", metavar="ISO8601",
+                                      help="Pretend it is this time (for tests and transcripts).",
+                                      show_envvar=True),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """A natural-language shopping assistant for the terminal."""
+    ctx.obj = Settings(db=db, catalog_path=catalog, now_text=now)
+    if ctx.invoked_subcommand is None:
+        typer.echo(GUIDE)
+
+
+def requests_from(text: List[str] | None) -> Iterator[str]:
+    """The requests of a command: its TEXT words joined, or one per non-empty line of standard input."""
+    if text and text != ["-"]:
+        yield _check_request(" ".join(text))
+        return
+    for raw in sys.stdin.buffer:
+        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        if line.strip():
+            yield line
+
+
+def _check_request(text: str) -> str:
+    if not text.strip():
+        raise UsageError("the request is empty", hint='say what to buy, e.g. shop order "a dozen eggs"')
+    if len(text) > MAX_REQUEST_CHARS:
+        raise UsageError(f"the request is {len(text):,} characters long; the limit is {MAX_REQUEST_CHARS:,}")
+    if "\x00" in text:
+        raise UsageError("the request contains a NUL character")
+    return text
+
+
+@app.command(cls=TextCommand)
+def parse(
+    ctx: typer.Context,
+    text: Optional[List[str]] = typer.Argument(None, help="The request; omit (or '-') to read lines from stdin."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per request, one per line."),
+) -> None:
+    """Show what a request means, item by item; writes nothing.
+
+    Examples:
+
+      shop parse "two bags of rice and a dozen eggs"
+
+      shop parse --json "a 5 lb bag of flour, 2 x 500 g spaghetti"
+
+      printf 'milk\\n6 eggs\\n' | shop parse --json
+    """
+    from .parse import parse_request
+
+    settings = _settings(ctx)
+    out = Output()
+    catalog = settings.catalog
+    failed = False
+    for request in requests_from(text):
+        try:
+            request = _check_request(request)
+        except UsageError as e:
+            out.error(e.message, e.hint)
+            failed = True
+            continue
+        result = parse_request(request, catalog)
+        if as_json:
+            out.json(result.to_dict())
+        else:
+            out.parse_result(result)
+    if failed:
+        raise typer.Exit(2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `shop` command: every error becomes one line and an exit code."""
+    out = Output()
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=argv, prog_name="shop", standalone_mode=False)
+        code = rv if isinstance(rv, int) else 0
+    except ShopError as e:
+        out.error(e.message, e.hint)
+        code = e.exit_code
+    except click_exc.UsageError as e:
+        out.error(e.format_message().replace("\n", " "), "see shop --help")
+        code = 2
+    except click_exc.Exit as e:
+        code = e.exit_code
+    except typer.Exit as e:
+        code = e.exit_code
+    except (click_exc.Abort, typer.Abort, KeyboardInterrupt):
+        out.error("aborted")
+        code = 130
+    except BrokenPipeError:
+        code = 0
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        except Exception:  # pragma: no cover
+            pass
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,136 @@
+"""The one place that prints: rich tables on a terminal, plain stable lines when piped, JSON for scripts.
+
+User and catalog text is always passed to rich as ``Text`` (never markup), cleaned of control
+characters and cut to a length rich can wrap quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import Any, Iterable
+
+from .parse.normalize import safe_text
+
+__all__ = ["Output", "dumps", "clean"]
+
+CELL_LIMIT = 120
+# characters JSON allows raw but a terminal acts on: C1 controls, bidi overrides, line separators
+_UNSAFE_JSON = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def dumps(obj: Any) -> str:
+    """JSON text safe to print: UTF-8 kept readable, terminal-active characters escaped."""
+    text = json.dumps(obj, ensure_ascii=False, allow_nan=False)
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def clean(text: str | None, limit: int = CELL_LIMIT) -> str:
+    """Text safe to show in a terminal cell."""
+    return safe_text(text or "", limit)
+
+
+class Output:
+    """Where a command's results go; decides between rich, plain and JSON once."""
+
+    def __init__(self, stdout=None, stderr=None) -> None:
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self._console = None
+
+    @property
+    def is_terminal(self) -> bool:
+        try:
+            return self.stdout.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(file=self.stdout, emoji=False, markup=False, highlight=False,
+                                    no_color=bool(os.environ.get("NO_COLOR")) or None)
+        return self._console
+
+    def line(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+
+    def json(self, obj: Any) -> None:
+        self.stdout.write(dumps(obj) + "\n")
+        self.stdout.flush()
+
+    def error(self, message: str, hint: str | None = None) -> None:
+        text = f"error: {clean(message, 300)}"
+        if hint:
+            text += f" — {clean(hint, 300)}"
+        self.stderr.write(text + "\n")
+        self.stderr.flush()
+
+    def note(self, message: str) -> None:
+        self.stderr.write(clean(message, 500) + "\n")
+
+    def flush(self) -> None:
+        self.stdout.flush()
+
+    # -- shop parse --------------------------------------------------------------------------
+    def parse_result(self, result) -> None:
+        if self.is_terminal:
+            self._parse_table(result)
+        else:
+            for line in parse_lines(result):
+                self.line(line)
+        self.flush()
+
+    def _parse_table(self, result) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=Text(clean(result.request, 80)), title_justify="left", expand=False)
+        for col, kw in (("said", {}), ("qty", {"justify": "right"}), ("unit", {}), ("product", {}),
+                        ("sku", {}), ("packs", {"justify": "right"}), ("status", {})):
+            table.add_column(col, overflow="fold", **kw)
+        styles = {"matched": "green", "ambiguous": "yellow", "unknown": "red"}
+        for it in result.items:
+            product = Text(clean(it.product.label) if it.product else "—")
+            if it.status == "ambiguous" and it.alternatives:
+                product.append("\nor " + ", ".join(clean(p.name, 40) for p, _ in it.alternatives[:3]),
+                               style="dim")
+            if it.status == "unknown" and it.hint:
+                product.append("did you mean " + ", ".join(clean(h, 40) for h in it.hint), style="dim")
+            status = Text(it.status + (f" {it.score:.0f}" if it.product else ""), style=styles[it.status])
+            if it.problem:
+                status = Text(clean(it.problem, 60), style="red")
+            table.add_row(Text(clean(it.text)), Text(_num(it.quantity)), Text(it.unit or ""), product,
+                          Text(clean(it.product.sku, 40) if it.product else ""), Text(str(it.packs)), status)
+        self.console.print(table)
+        for u in result.unparsed:
+            self.console.print(Text("not understood: " + clean(u), style="yellow"))
+
+
+def parse_lines(result) -> Iterable[str]:
+    """Plain, stable lines for one parse result (one per item)."""
+    if not result.items and not result.unparsed:
+        yield f"{clean(result.request, 80)}: nothing to order"
+    for it in result.items:
+        said = clean(it.text, 80)
+        if it.problem:
+            yield f"{said}: {it.problem}"
+        elif it.product is None:
+            hint = f" (did you mean {', '.join(clean(h, 60) for h in it.hint)}?)" if it.hint else ""
+            yield f"{said}: unknown{hint}"
+        else:
+            p = it.product
+            extra = ""
+            if it.status == "ambiguous":
+                extra = " or " + " or ".join(clean(a.name, 60) for a, _ in it.alternatives[:3])
+            yield f"{said}: {it.packs} x {clean(p.label)} [{clean(p.sku, 40)}] {it.status} {it.score:.0f}{extra}"
+    for u in result.unparsed:
+        yield f"{clean(u, 80)}: not understood"
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
