@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperCommand
 
 from . import __version__
-from .errors import ShopError, UsageError
+from .errors import ShopError
 from .render import Output
 from .settings import Settings
 
@@ -17,8 +17,6 @@ try:  # typer >= 0.29 vendors click
     from typer._click import exceptions as click_exc
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc
-
-MAX_REQUEST_CHARS = 10_000
 
 app = typer.Typer(
     name="shop",
@@ -109,22 +107,12 @@ def root(
 def requests_from(text: List[str] | None) -> Iterator[str]:
     """The requests of a command: its TEXT words joined, or one per non-empty line of standard input."""
     if text and text != ["-"]:
-        yield _check_request(" ".join(text))
+        yield " ".join(text)
         return
     for raw in sys.stdin.buffer:
         line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
         if line.strip():
             yield line
-
-
-def _check_request(text: str) -> str:
-    if not text.strip():
-        raise UsageError("the request is empty", hint='say what to buy, e.g. shop order "a dozen eggs"')
-    if len(text) > MAX_REQUEST_CHARS:
-        raise UsageError(f"the request is {len(text):,} characters long; the limit is {MAX_REQUEST_CHARS:,}")
-    if "\x00" in text:
-        raise UsageError("the request contains a NUL character")
-    return text
 
 
 @app.command(cls=TextCommand)
@@ -144,6 +132,7 @@ def parse(
       printf 'milk\\n6 eggs\\n' | shop parse --json
     """
     from .parse import parse_request
+    from .parse.normalize import check_request
 
     settings = _settings(ctx)
     out = Output()
@@ -151,8 +140,8 @@ def parse(
     failed = False
     for request in requests_from(text):
         try:
-            request = _check_request(request)
-        except UsageError as e:
+            request = check_request(request)
+        except ShopError as e:
             out.error(e.message, e.hint)
             failed = True
             continue
@@ -163,6 +152,109 @@ def parse(
             out.parse_result(result)
     if failed:
         raise typer.Exit(2)
+
+
+@app.command(cls=TextCommand)
+def order(
+    ctx: typer.Context,
+    text: Optional[List[str]] = typer.Argument(None, help="The request; omit (or '-') to read one order per line from stdin."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Place without asking."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the order, write nothing."),
+    as_json: bool = typer.Option(False, "--json", help="Print the placed order as JSON (one line per order)."),
+    deliver: Optional[str] = typer.Option(None, "--deliver", metavar="WHEN",
+                                          help="Delivery time: 'tomorrow 9am', 'friday evening', '2026-12-01 14:00-16:00'."),
+    pickup: Optional[str] = typer.Option(None, "--pickup", metavar="STORE", help="Pick up at this store instead."),
+) -> None:
+    """Order in plain words: parse, price, confirm and store the order.
+
+    Examples:
+
+      shop order "two bags of rice and a dozen eggs" --yes
+
+      shop order "milk, bread and deliver it tomorrow morning" --yes --json
+
+      shop order "6 eggs" --pickup Downtown --dry-run
+
+      cut -f2 list.tsv | shop order --json     (one order per line, placed in groups)
+    """
+    from . import ordering
+
+    settings = _settings(ctx)
+    code = ordering.run_order(settings, Output(), list(requests_from(text)) if text and text != ["-"] else None,
+                              yes=yes, dry_run=dry_run, as_json=as_json, deliver=deliver, pickup=pickup)
+    if code:
+        raise typer.Exit(code)
+
+
+orders_app = typer.Typer(help="Your orders: list, show, status, cancel, export, import.", rich_markup_mode=None)
+app.add_typer(orders_app, name="orders")
+
+
+@orders_app.command("list")
+def orders_list(
+    ctx: typer.Context,
+    status: Optional[str] = typer.Option(None, "--status", help="Only orders in this status (placed, scheduled, "
+                                         "out_for_delivery, delivered, ready_for_pickup, picked_up, cancelled)."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE", help="Created on or after this date."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE", help="Created before this date."),
+    as_json: bool = typer.Option(False, "--json", help="A JSON list."),
+) -> None:
+    """List orders, newest first.
+
+    Examples:
+
+      shop orders list
+
+      shop orders list --status scheduled --json
+
+      shop orders list --since 2026-11-01
+    """
+    from . import ordering
+
+    ordering.run_list(_settings(ctx), Output(), status, since, until, as_json)
+
+
+@orders_app.command("show")
+def orders_show(ctx: typer.Context, order_id: str = typer.Argument(..., metavar="ID"),
+                as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show one order with its lines and delivery.  Example: shop orders show ORD-000001"""
+    from . import ordering
+
+    ordering.run_show(_settings(ctx), Output(), order_id, as_json)
+
+
+@orders_app.command("status")
+def orders_status(ctx: typer.Context, order_id: str = typer.Argument(..., metavar="ID"),
+                  as_json: bool = typer.Option(False, "--json")) -> None:
+    """Where is my order?  Its status and delivery window now.  Example: shop orders status ORD-000001"""
+    from . import ordering
+
+    ordering.run_status(_settings(ctx), Output(), order_id, as_json)
+
+
+@orders_app.command("cancel")
+def orders_cancel(ctx: typer.Context, order_id: str = typer.Argument(..., metavar="ID"),
+                  as_json: bool = typer.Option(False, "--json")) -> None:
+    """Cancel a placed or scheduled order (before its window starts).  Example: shop orders cancel ORD-000001"""
+    from . import ordering
+
+    ordering.run_cancel(_settings(ctx), Output(), order_id, as_json)
+
+
+@orders_app.command("export")
+def orders_export(ctx: typer.Context) -> None:
+    """Every order, one JSON object a line, to standard output.  Example: shop orders export > backup.jsonl"""
+    from . import ordering
+
+    ordering.run_export(_settings(ctx), Output())
+
+
+@orders_app.command("import")
+def orders_import(ctx: typer.Context, file: str = typer.Argument(..., metavar="FILE|-")) -> None:
+    """Import orders in the export format, all or nothing.  Example: shop orders import backup.jsonl"""
+    from . import ordering
+
+    ordering.run_import(_settings(ctx), Output(), file)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -111,6 +111,94 @@ class Output:
             self.console.print(Text("not understood: " + clean(u), style="yellow"))
 
 
+    # -- orders ------------------------------------------------------------------------------
+    def receipt(self, order: dict, placed: bool) -> None:
+        if not self.is_terminal:
+            for line in receipt_lines(order, placed):
+                self.line(line)
+            self.flush()
+            return
+        from rich.table import Table
+        from rich.text import Text
+
+        title = f"Order {clean(order.get('id') or '', 40)}" if placed and order.get("id") else "Your order"
+        table = Table(title=Text(title), title_justify="left")
+        table.add_column("product", overflow="fold")
+        table.add_column("sku", overflow="fold")
+        table.add_column("packs", justify="right")
+        table.add_column("unit price", justify="right")
+        table.add_column("total", justify="right")
+        for line in order.get("lines", []):
+            table.add_row(Text(clean(line["name"])), Text(clean(line["sku"], 40)), Text(str(line["packs"])),
+                          Text(line["unit_price"]), Text(line["line_total"]))
+        table.add_section()
+        table.add_row(Text("subtotal"), "", "", "", Text(order["subtotal"]))
+        if order.get("discount") not in (None, "0.00"):
+            table.add_row(Text("discount"), "", "", "", Text("-" + order["discount"]))
+        table.add_row(Text("total", style="bold"), "", "", "", Text(f"{order['total']} {order['currency']}", style="bold"))
+        self.console.print(table)
+        self.console.print(Text(delivery_text(order.get("delivery"))))
+        if order.get("suggestions"):
+            self.console.print(Text("Goes well with: " + "; ".join(
+                f"{clean(s['name'], 40)} ({clean(s['reason'], 60)})" for s in order["suggestions"]), style="dim"))
+        if placed:
+            self.console.print(Text(f"status: {order.get('status')}", style="green"))
+
+    def order_list(self, orders: list[dict]) -> None:
+        if not orders:
+            self.line("no orders")
+            return
+        if not self.is_terminal:
+            for o in orders:
+                self.line("\t".join([clean(o.get("id"), 40), o.get("created_at") or "", o.get("status") or "",
+                                     f"{o.get('total')} {o.get('currency')}", clean(o.get("request"), 60)]))
+            self.flush()
+            return
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table()
+        for col in ("id", "created", "status", "total", "items", "request"):
+            table.add_column(col, overflow="fold", justify="right" if col == "total" else "left")
+        for o in orders:
+            n = sum(l.get("packs", 0) for l in o.get("lines", []))
+            table.add_row(Text(clean(o.get("id"), 40)), Text((o.get("created_at") or "")[:16].replace("T", " ")),
+                          Text(o.get("status") or ""), Text(f"{o.get('total')}"), Text(str(n)),
+                          Text(clean(o.get("request"), 60)))
+        self.console.print(table)
+
+    def status_line(self, order_id: str, status: str, delivery: dict | None) -> None:
+        self.line(f"{clean(order_id, 40)}: {status.replace('_', ' ')} — {delivery_text(delivery)}")
+
+
+def delivery_text(d: dict | None) -> str:
+    """ "delivery 2026-11-24 08:00–12:00", "pickup at Downtown", "no delivery time set"."""
+    if not d:
+        return "no delivery time set (use --deliver or --pickup)"
+    window = ""
+    if d.get("window_start") and d.get("window_end"):
+        a, b = d["window_start"], d["window_end"]
+        window = f" {a[:10]} {a[11:16]}–{b[11:16]}"
+    if d.get("method") == "pickup":
+        return f"pickup at {clean(d.get('store'), 60)}{window}"
+    return f"delivery{window}"
+
+
+def receipt_lines(order: dict, placed: bool) -> Iterable[str]:
+    """Plain receipt: one line per product, then totals, delivery and the acknowledgement."""
+    for line in order.get("lines", []):
+        yield (f"{line['packs']} x {clean(line['name'])} [{clean(line['sku'], 40)}] @ {line['unit_price']}"
+               f" = {line['line_total']}")
+    yield f"subtotal {order['subtotal']}  discount {order['discount']}  total {order['total']} {order['currency']}"
+    yield delivery_text(order.get("delivery"))
+    for s in order.get("suggestions") or []:
+        yield f"suggest: {clean(s['name'], 60)} [{clean(s['sku'], 40)}] ({clean(s['reason'], 80)})"
+    if placed:
+        yield f"placed {clean(order.get('id'), 40)} ({order.get('status')})"
+    else:
+        yield "not placed (dry run)"
+
+
 def parse_lines(result) -> Iterable[str]:
     """Plain, stable lines for one parse result (one per item)."""
     if not result.items and not result.unparsed:

@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize", "safe_text"]
+from ..errors import UsageError
+
+__all__ = ["normalize", "safe_text", "check_request", "MAX_REQUEST_CHARS"]
+
+MAX_REQUEST_CHARS = 10_000
 
 _VULGAR = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5",
            "⅗": "3/5", "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8",
@@ -63,3 +67,28 @@ def normalize(text: str) -> str:
     text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def check_request(text: str) -> str:
+    """A request fit to parse and store, or UsageError: not empty, not too long, no NUL; terminal
+    escapes, control and format characters removed, broken encodings shown as U+FFFD."""
+    if "\x00" in text:
+        raise UsageError("the request contains a NUL character")
+    if not text.strip():
+        raise UsageError("the request is empty", hint='say what to buy, e.g. shop order "a dozen eggs"')
+    if len(text) > MAX_REQUEST_CHARS:
+        raise UsageError(f"the request is {len(text):,} characters long; the limit is {MAX_REQUEST_CHARS:,}")
+    text = _ESCAPE_RE.sub("", text)
+    out = []
+    for c in text:
+        cat = unicodedata.category(c)
+        if cat == "Cc":
+            out.append(" ")
+        elif cat in ("Cs", "Co", "Cn"):
+            out.append("\ufffd")
+        elif cat != "Cf":
+            out.append(c)
+    text = "".join(out)
+    if not text.strip():
+        raise UsageError("the request is empty once control characters are removed")
+    return text
