@@ -6,7 +6,7 @@ import sys
 from typing import Iterator, List, Optional
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
 from .errors import ShopError
@@ -18,8 +18,20 @@ try:  # typer >= 0.29 vendors click
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc
 
+class ShopGroup(TyperGroup):
+    """The root group: our own errors become one line on stderr and the contract's exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ShopError as e:
+            Output().error(e.message, e.hint)
+            raise typer.Exit(e.exit_code) from None
+
+
 app = typer.Typer(
     name="shop",
+    cls=ShopGroup,
     help="A natural-language shopping assistant for the terminal.",
     add_completion=True,
     rich_markup_mode=None,

@@ -46,15 +46,18 @@ def tokenize(text: str) -> list[str]:
     return [t.replace("’", "'") for t in _TOKEN_RE.findall(text)]
 
 
+_FRACTION_RE = re.compile(r"^(\d{1,6})/(\d{1,6})$")
+_NUMBER_RE = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)(?:e\d+)?$")
+
+
 def _num(tok: str) -> float | None:
-    if "/" in tok:
-        a, b = tok.split("/")
-        return int(a) / int(b) if int(b) else None
-    if tok[:1].isdigit() or tok[:1] == ".":
-        try:
-            return float(tok)
-        except ValueError:
-            return None
+    """The value of a numeric token ("2", "1.5", "1/2", "1e3"), else None."""
+    m = _FRACTION_RE.match(tok)
+    if m:
+        den = int(m[2])
+        return int(m[1]) / den if den else None
+    if _NUMBER_RE.match(tok):
+        return float(tok)
     return None
 
 
