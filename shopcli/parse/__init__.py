@@ -132,13 +132,12 @@ def _group(phrases: list[str], index: Index) -> list[str]:
                 continue
         out.append(p)
     for k in range(len(out) - 1):
-        amt, rest = read_amount(out[k])
-        words = rest.split()
-        if len(words) == 1 and not index.is_name(rest):
+        _, rest = read_amount(out[k])
+        if len(rest.split()) == 1:
             _, nxt = read_amount(out[k + 1])
-            tail = nxt.split()[1:]
-            if tail:
-                out[k] = f"{out[k]} {' '.join(tail)}"
+            tail = " ".join(nxt.split()[1:])
+            if tail and _borrows(rest, tail, index):
+                out[k] = f"{out[k]} {tail}"
     return out
 
 
@@ -180,7 +179,16 @@ def _share_noun(parts: list[str], index: Index) -> list[str]:
     if len(last) < 2:
         return parts
     tail = " ".join(last[1:])
-    return [f"{p} {tail}" if len(p.split()) == 1 and not index.is_name(p) else p for p in parts[:-1]] + [parts[-1]]
+    return [f"{p} {tail}" if len(p.split()) == 1 and _borrows(p, tail, index) else p
+            for p in parts[:-1]] + [parts[-1]]
+
+
+def _borrows(word: str, tail: str, index: Index) -> bool:
+    """Whether a lone word reads better with the next item's noun ("red" + "peppers") than alone
+    ("eggs", "brocoli" are products on their own)."""
+    if index.is_name(word):
+        return False
+    return index.match(f"{word} {tail}").score > index.match(word).score
 
 
 def _want(amt: Amount) -> Want:

@@ -112,7 +112,10 @@ def _read_number(toks: list[str], i: int) -> tuple[float | None, int, bool]:
     nxt = toks[i + 1] if i + 1 < len(toks) else ""
     # half a dozen / half a gallon / a half / a quarter of / quarter of a
     if t in ("a", "an") and nxt in w["fractions"]:
-        return w["fractions"][nxt], _skip(toks, i + 2, ("of",)), False
+        j = _skip(toks, i + 2, ("of",))
+        if j > i + 2 and j < len(toks) and toks[j] in ("a", "an"):
+            j += 1
+        return w["fractions"][nxt], j, False
     if t in w["fractions"] and nxt in ("a", "an", "of"):
         j = i + 2
         if nxt == "of" and j < len(toks) and toks[j] in ("a", "an"):
