@@ -26,20 +26,22 @@ from __future__ import annotations
 import contextlib
 import copy
 import errno
+import gc
+import itertools
 import json
 import os
 import re
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, Callable
 
 import filelock
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from .errors import DataError
 
@@ -61,10 +63,6 @@ META_TABLE = "_meta"
 
 #: Value of the ``app`` field of the meta document.
 APP_NAME = "shopcli"
-
-#: Meta-document keys managed by this module (callers must not rely on
-#: changing them through :attr:`Transaction.meta`).
-_RESERVED_META_KEYS = frozenset({"schema", "app", "counters"})
 
 _DAMAGED_HINT = (
     "Restore it from a backup (shop orders export/import) or move it aside to start a new store; "
@@ -123,6 +121,26 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"the number {name} is not allowed")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while building or dumping millions of containers.
+
+    json.loads of a 50 MB store is ~3x slower with the GC running, which
+    keeps rescanning the objects it has just created.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _read_bytes(path: Path) -> bytes | None:
     """The file's bytes, or ``None`` if it does not exist (read in one go)."""
     try:
@@ -136,14 +154,51 @@ def _read_bytes(path: Path) -> bytes | None:
         raise DataError(f"cannot read the store {path}: {_reason(exc)}", hint=_READ_HINT) from None
 
 
-def _parse(path: Path, raw: bytes | None) -> dict[str, dict[str, dict]]:
-    """Parse and validate the file's bytes; never touches the file.
+def _scan_top(text: str) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
+    """Parse a top-level JSON object, recording where each member's value is.
 
-    Returns the TinyDB data ``{table: {doc_id: doc}}``.  A missing or empty
-    file, ``{}`` and ``{"_default": {}}`` give a store without meta table.
+    Raises ValueError (or RecursionError) on anything but a well-formed object;
+    the caller then falls back to :func:`json.loads` for a precise message.
     """
-    if not raw:
-        return {}
+    ws = _WS.match
+    scanstring = json.decoder.scanstring
+    raw_decode = _DECODER.raw_decode
+    i = ws(text, 0).end()
+    if text[i : i + 1] != "{":
+        raise ValueError("not an object")
+    i = ws(text, i + 1).end()
+    data: dict[str, Any] = {}
+    spans: dict[str, tuple[int, int]] = {}
+    if text[i : i + 1] == "}":
+        i += 1
+    else:
+        while True:
+            if text[i : i + 1] != '"':
+                raise ValueError("expected a name")
+            key, i = scanstring(text, i + 1, True)
+            i = ws(text, i).end()
+            if text[i : i + 1] != ":":
+                raise ValueError("expected ':'")
+            i = ws(text, i + 1).end()
+            value, end = raw_decode(text, i)
+            data[key] = value
+            spans[key] = (i, end)
+            i = ws(text, end).end()
+            c = text[i : i + 1]
+            if c == ",":
+                i = ws(text, i + 1).end()
+            elif c == "}":
+                i += 1
+                break
+            else:
+                raise ValueError("expected ',' or '}'")
+    if ws(text, i).end() != len(text):
+        raise ValueError("extra data")
+    return data, spans
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str, Any, dict[str, tuple[int, int]]]:
+    """Decode and parse the file's bytes: (text, value, spans of the top-level members)."""
     if b"\x00" in raw:
         raise _damaged(path, "it contains NUL bytes (probably a crash or disk error)")
     try:
@@ -151,7 +206,12 @@ def _parse(path: Path, raw: bytes | None) -> dict[str, dict[str, dict]]:
     except UnicodeDecodeError as exc:
         raise _damaged(path, f"it is not valid UTF-8 text (byte {exc.start})") from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data, spans = _scan_top(text)
+        return text, data, spans
+    except (ValueError, RecursionError):
+        pass  # damaged or unusual: let json.loads say precisely what is wrong
+    try:
+        return text, json.loads(text, parse_constant=_reject_constant), {}
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":
             what = f"unexpected data after the end of the JSON document (line {exc.lineno} column {exc.colno})"
@@ -165,26 +225,55 @@ def _parse(path: Path, raw: bytes | None) -> dict[str, dict[str, dict]]:
     except ValueError as exc:
         raise _damaged(path, f"it is not valid JSON ({exc})") from None
 
-    if not isinstance(data, dict):
-        raise _damaged(path, f"it holds a JSON {_json_type(data)}, not an object of tables")
-    for name, table in data.items():
-        if not isinstance(table, dict):
-            raise _damaged(path, f"table {name!r} is a JSON {_json_type(table)}, not an object of documents")
+
+class _Loaded:
+    """A parsed and validated store file."""
+
+    __slots__ = ("data", "raw", "text", "spans")
+
+    def __init__(
+        self, data: dict[str, dict[str, dict]], raw: bytes = b"", text: str = "", spans: dict | None = None
+    ) -> None:
+        self.data = data  #: TinyDB data {table: {doc_id: doc}}
+        self.raw = raw  #: the file's bytes
+        self.text = text  #: the file's text
+        self.spans = spans or {}  #: {table: (start, end)} of each table's JSON in text (characters)
+
+
+def _parse(path: Path, raw: bytes | None) -> _Loaded:
+    """Parse and validate the file's bytes; never touches the file.
+
+    A missing or empty file, ``{}`` and ``{"_default": {}}`` give a store
+    without meta table.  Anything else must carry a valid shopcli meta table.
+    """
+    if not raw:
+        return _Loaded({})
+    with _gc_paused():
+        text, data, spans = _decode(path, raw)
+        if not isinstance(data, dict):
+            raise _damaged(path, f"it holds a JSON {_json_type(data)}, not an object of tables")
         match = _DOC_ID.match
-        for doc_id, doc in table.items():
-            if not isinstance(doc, dict):
-                raise _damaged(path, f"document {doc_id!r} of table {name!r} is a JSON {_json_type(doc)}, not an object")
-            if match(doc_id) is None:
-                raise _damaged(path, f"table {name!r} has a document id {doc_id!r} that is not a number")
+        for name, table in data.items():
+            if not isinstance(table, dict):
+                raise _damaged(path, f"table {name!r} is a JSON {_json_type(table)}, not an object of documents")
+            if all(map(match, table)) and set(map(type, table.values())) <= {dict}:
+                continue  # the fast path; the loop below says what is wrong
+            for doc_id, doc in table.items():
+                if doc.__class__ is not dict:
+                    raise _damaged(
+                        path, f"document {doc_id!r} of table {name!r} is a JSON {_json_type(doc)}, not an object"
+                    )
+                if match(doc_id) is None:
+                    raise _damaged(path, f"table {name!r} has a document id {doc_id!r} that is not a number")
 
     if META_TABLE not in data:
         if data == {} or data == {"_default": {}}:
-            return data
+            return _Loaded(data, raw, text, spans)
         raise DataError(
             f"the store {path} was not written by shopcli (it has no {META_TABLE} table)", hint=_FOREIGN_HINT
         )
     _check_meta(path, data[META_TABLE])
-    return data
+    return _Loaded(data, raw, text, spans)
 
 
 def _check_meta(path: Path, meta_table: dict[str, dict]) -> None:
@@ -228,20 +317,31 @@ def _json_type(value: object) -> str:
     return "number"
 
 
-def _serialize(path: Path, data: dict) -> bytes:
-    """The bytes to store; NaN/Infinity and over-deep data become DataError."""
+def _dumps(value: Any, ensure_ascii: bool = False) -> str:
+    return json.dumps(value, ensure_ascii=ensure_ascii, allow_nan=False, separators=(",", ":"))
+
+
+_Chunks = list["bytes | memoryview"]
+
+
+def _encode(path: Path, render: Callable[[bool], _Chunks]) -> _Chunks:
+    """Run ``render(ensure_ascii)``, which returns the file as byte chunks.
+
+    JSON problems become DataError: NaN/Infinity never reach the file
+    (``allow_nan=False``).  Lone surrogates, which UTF-8 cannot hold, are
+    written as ``\\udxxx`` escapes instead (they read back identical).
+    """
     try:
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        with _gc_paused():
+            try:
+                return render(False)
+            except UnicodeEncodeError:
+                return render(True)
     except (ValueError, RecursionError) as exc:
         raise DataError(
             f"cannot write the store {path}: the data cannot be saved as JSON ({exc})",
             hint="This is a bug in shopcli, please report it; the store was not changed.",
         ) from None
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        # Lone surrogates cannot be UTF-8: escape them (\udxxx), which reads back identical.
-        return json.dumps(data, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
 # --------------------------------------------------------------------------- durable write
@@ -284,8 +384,8 @@ def _remove_stale_temps(target: Path) -> None:
             os.unlink(name)
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    """Replace *path* by *payload* atomically and durably.
+def _atomic_write(path: Path, chunks: Iterable[bytes | memoryview]) -> None:
+    """Replace *path* by the concatenation of *chunks*, atomically and durably.
 
     The old file is left byte-for-byte unchanged on any error, which is raised
     as :class:`DataError`.  A new file gets mode 0o600; an existing file keeps
@@ -312,7 +412,8 @@ def _atomic_write(path: Path, payload: bytes) -> None:
             if old is not None and hasattr(os, "fchown") and old.st_uid != os.geteuid():
                 with contextlib.suppress(OSError):  # e.g. root editing a user's store
                     os.fchown(f.fileno(), old.st_uid, old.st_gid)
-            f.write(payload)
+            for chunk in chunks:
+                f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
@@ -328,6 +429,33 @@ def _atomic_write(path: Path, payload: bytes) -> None:
 # --------------------------------------------------------------------------- TinyDB glue
 
 
+class _TableState:
+    """What a transaction did to one table that existed in the file.
+
+    While ``rewritten`` is false, the table's dict still starts with its
+    ``orig_len`` original documents, unchanged, and only new documents follow:
+    the commit then reuses the original JSON text and appends the new
+    documents, instead of serializing the whole table again.
+    """
+
+    __slots__ = ("raw", "orig_len", "_orig_keys", "rewritten")
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+        self.orig_len = len(raw)
+        self._orig_keys: set[str] | None = None
+        self.rewritten = False
+
+    def touch(self, key: str) -> None:
+        """Note an access that may change document *key*."""
+        if self.rewritten or not self.orig_len:
+            return
+        if self._orig_keys is None:
+            self._orig_keys = set(itertools.islice(self.raw, self.orig_len))
+        if key in self._orig_keys:
+            self.rewritten = True
+
+
 class AtomicJSONStorage(Storage):
     """A TinyDB storage that reads the file once and writes it only on :meth:`commit`.
 
@@ -339,9 +467,17 @@ class AtomicJSONStorage(Storage):
     Usable on its own too: ``TinyDB(path, storage=AtomicJSONStorage)``.
     """
 
-    def __init__(self, path: str | os.PathLike[str], data: dict | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._data: dict[str, dict[str, Any]] = _parse(self.path, _read_bytes(self.path)) if data is None else data
+        loaded = _parse(self.path, _read_bytes(self.path))
+        self._data: dict[str, dict[str, Any]] = loaded.data
+        self._raw = loaded.raw
+        self._text = loaded.text
+        self._spans = loaded.spans
+        # The table objects as parsed: only those may reuse their original text.
+        self._orig_tables = {name: loaded.data[name] for name in loaded.spans}
+        self._states: dict[str, _TableState] = {}
+        self._replaced = False
         self.dirty = False
         self.closed = False
 
@@ -353,12 +489,74 @@ class AtomicJSONStorage(Storage):
         """Keep *data* in memory until :meth:`commit`."""
         if self.closed:
             raise RuntimeError(f"the transaction on {self.path} is finished; start a new one")
-        self._data = data
+        if data is not self._data:
+            self._data = data
+            self._replaced = True
         self.dirty = True
+
+    def meta_document(self) -> dict[str, Any]:
+        """The meta document, added (in memory) to a store that has none yet."""
+        table = self._data.get(META_TABLE)
+        if not table:
+            table = {"1": {"schema": SCHEMA_VERSION, "app": APP_NAME, "counters": {}}}
+            self._data = {META_TABLE: table, **self._data}  # meta first, same table objects
+        (meta,) = table.values()
+        return meta
+
+    def state(self, name: str, raw: dict[str, Any]) -> _TableState | None:
+        """The change tracker of table *name* (``None`` if it is not the table read from the file)."""
+        if self._replaced or self._orig_tables.get(name) is not raw:
+            return None
+        state = self._states.get(name)
+        if state is None:
+            state = self._states[name] = _TableState(raw)
+        return state
+
+    def _byte_offset(self, index: int) -> int:
+        """The byte offset in the file of character *index* of its text."""
+        text = self._text
+        if text.isascii():
+            return index
+        if index <= len(text) // 2:
+            return len(text[:index].encode("utf-8"))
+        return len(self._raw) - len(text[index:].encode("utf-8"))
+
+    def _render(self, ensure_ascii: bool) -> _Chunks:
+        """The file's new content as byte chunks.
+
+        Tables the transaction did not touch are copied from the old file as
+        they are, tables that only got new documents get them appended; only
+        the rest is serialized again (a 50 MB table is not re-encoded to add
+        one order).
+        """
+        if self._replaced or ensure_ascii or not self._spans:
+            return [_dumps(self._data, ensure_ascii).encode("ascii" if ensure_ascii else "utf-8")]
+        old = memoryview(self._raw)
+        chunks: _Chunks = []
+        pending: list[str] = ["{"]  # text waiting to be encoded as one chunk
+        for i, (name, table) in enumerate(self._data.items()):
+            pending.append(("," if i else "") + _dumps(name) + ":")
+            state = self._states.get(name)
+            if name == META_TABLE or self._orig_tables.get(name) is not table or (state and state.rewritten):
+                pending.append(_dumps(table))
+                continue
+            start, end = self._spans[name]
+            body = old[self._byte_offset(start) : self._byte_offset(end)]
+            new = {} if state is None else dict(itertools.islice(table.items(), state.orig_len, None))
+            chunks.append("".join(pending).encode("utf-8"))
+            pending.clear()
+            if new:
+                chunks.append(body[:-1])  # without its closing brace
+                pending.append(("," if state.orig_len else "") + _dumps(new)[1:-1] + "}")
+            else:
+                chunks.append(body)
+        pending.append("}")
+        chunks.append("".join(pending).encode("utf-8"))
+        return chunks
 
     def commit(self) -> None:
         """Write the data to the file, once, atomically.  Raises DataError."""
-        _atomic_write(self.path, _serialize(self.path, self._data))
+        _atomic_write(self.path, _encode(self.path, self._render))
         self.dirty = False
 
     def close(self) -> None:
@@ -370,23 +568,29 @@ _MISSING = object()
 
 
 class _IntKeyView(MutableMapping):
-    """The ``{int doc_id: doc}`` view TinyDB's updaters expect, over the raw
-    ``{"doc_id": doc}`` dict, mutated in place (O(1) per insert instead of
-    TinyDB's two O(n) copies).  Keeps an undo log so that a failing updater
-    leaves the table as it was, like TinyDB does."""
+    """The ``{int doc_id: doc}`` mapping TinyDB's updaters expect, as a view
+    over the raw ``{"doc_id": doc}`` dict, changed in place: O(1) per insert
+    instead of TinyDB's two O(n) copies of the table.  Keeps an undo log so
+    that a failing updater leaves the table as it was, like TinyDB does."""
 
-    __slots__ = ("raw", "undo")
+    __slots__ = ("raw", "undo", "state")
 
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any], state: _TableState | None) -> None:
         self.raw = raw
         self.undo: dict[str, Any] = {}
+        self.state = state
 
     def _log(self, key: str) -> None:
+        if self.state is not None:
+            self.state.touch(key)
         if key not in self.undo:
             self.undo[key] = self.raw.get(key, _MISSING)
 
     def __getitem__(self, doc_id: int) -> Any:
-        return self.raw[str(doc_id)]
+        key = str(doc_id)
+        if self.state is not None:
+            self.state.touch(key)  # the caller may change the document in place
+        return self.raw[key]
 
     def __setitem__(self, doc_id: int, doc: Any) -> None:
         key = str(doc_id)
@@ -415,36 +619,43 @@ class _IntKeyView(MutableMapping):
         self.raw.clear()
 
     def rollback(self) -> None:
-        # Restore deleted/overwritten keys; re-inserted keys may move to the end,
-        # so rebuild in ascending id order to keep the file in doc id order.
+        """Undo this updater's insertions, replacements and deletions."""
+        restored = False
         for key, old in self.undo.items():
             if old is _MISSING:
                 self.raw.pop(key, None)
             else:
                 self.raw[key] = old
-        items = sorted(self.raw.items(), key=lambda kv: int(kv[0]))
-        self.raw.clear()
-        self.raw.update(items)
+                restored = True
+        if restored:
+            # Re-inserted keys went to the end: restore ascending doc id order.
+            items = sorted(self.raw.items(), key=lambda kv: int(kv[0]))
+            self.raw.clear()
+            self.raw.update(items)
+            if self.state is not None:
+                self.state.rewritten = True
 
 
 class _FastTable(Table):
     """A TinyDB table whose updates work in place on the in-memory data."""
 
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
-        tables = self._storage.read()
+        storage = self._storage
+        tables = storage.read()
         if tables is None:  # pragma: no cover - AtomicJSONStorage never returns None
             tables = {}
         raw = tables.get(self.name)
         if raw is None:
             raw = tables[self.name] = {}
-        view = _IntKeyView(raw)
+        state = storage.state(self.name, raw) if isinstance(storage, AtomicJSONStorage) else None
+        view = _IntKeyView(raw, state)
         try:
             updater(view)  # type: ignore[arg-type]
         except BaseException:
             view.rollback()
             self.clear_cache()
             raise
-        self._storage.write(tables)
+        storage.write(tables)
         self.clear_cache()
 
 
@@ -466,17 +677,7 @@ class Transaction:
         self._store = store
         self._db = db
         self._storage = storage
-        data = storage.read()
-        meta_table = data.get(META_TABLE)
-        if not meta_table:
-            meta_table = {"1": {"schema": SCHEMA_VERSION, "app": APP_NAME, "counters": {}}}
-            data_with_meta = {META_TABLE: meta_table}
-            data_with_meta.update(data)
-            storage._data = data_with_meta
-            self._was_new = True
-        else:
-            self._was_new = False
-        (self._meta,) = storage.read()[META_TABLE].values()
+        self._meta = storage.meta_document()
         self._meta.setdefault("counters", {})
         self._meta_before = copy.deepcopy(self._meta)
 
@@ -559,20 +760,21 @@ class Store:
         return Path(os.path.realpath(self.path) + ".lock")
 
     def _load(self) -> dict[str, dict[str, dict]]:
-        return _parse(self.path, _read_bytes(self.path))
+        return _parse(self.path, _read_bytes(self.path)).data
 
     def read(self) -> dict[str, list[dict]]:
         """Consistent read-only snapshot without taking the write lock.
 
         Returns ``{table_name: [doc, ...]}`` in insertion (doc id) order, never
-        including the internal meta table.  The documents are
-        :class:`tinydb.table.Document` objects (plain dicts with a ``doc_id``).
-        A missing or 0-byte file is an empty store.  Never writes.
+        including the internal meta table.  The documents are fresh plain
+        dicts (parsed for this call; change them freely).  A missing or
+        0-byte file is an empty store.  Never writes.
 
         :raises DataError: the file is unreadable, damaged, foreign or newer.
         """
         data = self._load()
-        return {name: _documents(table) for name, table in data.items() if name != META_TABLE}
+        with _gc_paused():
+            return {name: _documents(table) for name, table in data.items() if name != META_TABLE}
 
     def table(self, name: str) -> list[dict]:
         """The documents of one table (``[]`` if it does not exist)."""
@@ -643,10 +845,9 @@ class Store:
 
 
 def _documents(table: dict[str, dict]) -> list[dict]:
-    """The documents of a raw table as Documents, in ascending doc id order."""
-    items = list(table.items())
+    """The documents of a raw table in ascending doc id order."""
     ids = [int(k) for k in table]
-    if any(a > b for a, b in zip(ids, ids[1:])):
-        order = sorted(range(len(ids)), key=ids.__getitem__)
-        return [Document(items[i][1], ids[i]) for i in order]
-    return [Document(doc, doc_id) for (_, doc), doc_id in zip(items, ids)]
+    docs = list(table.values())
+    if any(a > b for a, b in zip(ids, itertools.islice(ids, 1, None))):
+        return [doc for _, doc in sorted(zip(ids, docs), key=lambda pair: pair[0])]
+    return docs

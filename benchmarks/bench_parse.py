@@ -1,0 +1,127 @@
+"""Parse throughput and start-up time; prints figures, asserts nothing.
+
+    python benchmarks/bench_parse.py            # shipped catalog and a generated 50,000-product one
+
+Figures: requests/s in-process (matcher caches cleared first, every request distinct), requests/s
+through `shop parse --json` on standard input, and whole-process time of
+`shop parse --json "two bags of rice"` beside a minimal Typer app that prints one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from shopcli.catalog import load_catalog  # noqa: E402
+from shopcli.parse import parse_request  # noqa: E402
+
+TEMPLATES = ["{n} {name}", "a {name}", "{n} bags of {name}", "{name} x{n}", "{n} {name} and {m} {name2}",
+             "can I get {n} {name}, {name2} and a {name3} please", "half a dozen {name}", "{n} lb {name}",
+             "{typo}", "2 x 500 g {name}, {name2}"]
+
+
+def requests(catalog, n: int, seed: int = 1) -> list[str]:
+    rng = random.Random(seed)
+    names = [p.name.lower() for p in catalog.products] + [a for p in catalog.products for a in p.aliases]
+    out = []
+    for i in range(n):
+        t = rng.choice(TEMPLATES)
+        name = rng.choice(names)
+        typo = name
+        if len(name) > 5:
+            k = rng.randrange(1, len(name) - 1)
+            typo = name[:k] + name[k + 1:]
+        out.append(t.format(n=rng.randint(1, 6), m=rng.randint(1, 4), name=name, name2=rng.choice(names),
+                            name3=rng.choice(names), typo=typo) + ("" if i % 7 else f" #{i}"))
+    return out
+
+
+def in_process(catalog, reqs: list[str]) -> float:
+    index = catalog.index  # build outside the timing
+    index._match.cache_clear()
+    index._correct.cache_clear()
+    t0 = time.perf_counter()
+    for r in reqs:
+        parse_request(r, catalog)
+    return len(reqs) / (time.perf_counter() - t0)
+
+
+def through_stdin(catalog_path: str, reqs: list[str]) -> float:
+    data = ("\n".join(reqs) + "\n").encode()
+    env = dict(os.environ, SHOPCLI_CATALOG=catalog_path)
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-m", "shopcli", "parse", "--json"], input=data, capture_output=True,
+                       env=env, check=True)
+    dt = time.perf_counter() - t0
+    assert p.stdout.count(b"\n") == len(reqs), "one JSON line per request"
+    return len(reqs) / dt
+
+
+def wall(argv: list[str], env: dict, runs: int = 15) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(argv, capture_output=True, env=env, check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+MINIMAL_TYPER = """
+import typer
+app = typer.Typer()
+@app.command()
+def main(text: str):
+    print(text)
+app()
+"""
+
+
+def main() -> None:
+    shipped = load_catalog()
+    print(f"shipped catalog: {len(shipped)} products")
+    reqs = requests(shipped, 5000)
+    print(f"  in-process parse:   {in_process(shipped, reqs):8.0f} requests/s  ({len(reqs)} distinct requests)")
+    src = str(shipped.source)
+    print(f"  stdin batch parse:  {through_stdin(src, reqs):8.0f} requests/s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        big_path = Path(tmp) / "big.json"
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_catalog.py"), str(big_path)], check=True,
+                       capture_output=True)
+        t0 = time.perf_counter()
+        big = load_catalog(big_path)
+        load_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        big.index
+        index_s = time.perf_counter() - t0
+        print(f"generated catalog: {len(big)} products (load {load_s:.2f} s, index build {index_s:.2f} s)")
+        breqs = requests(big, 2000, seed=2)
+        print(f"  in-process parse:   {in_process(big, breqs):8.0f} requests/s  ({len(breqs)} distinct requests)")
+        print(f"  stdin batch parse:  {through_stdin(str(big_path), breqs):8.0f} requests/s")
+
+        minimal = Path(tmp) / "minimal.py"
+        minimal.write_text(MINIMAL_TYPER)
+        env = dict(os.environ)
+        base = wall([sys.executable, str(minimal), "hello"], env)
+        cmd = [sys.executable, "-m", "shopcli", "parse", "--json", "two bags of rice"]
+        ship = wall(cmd, dict(env, SHOPCLI_CATALOG=src))
+        wall(cmd, dict(env, SHOPCLI_CATALOG=str(big_path)), runs=1)   # builds any cache
+        large = wall(cmd, dict(env, SHOPCLI_CATALOG=str(big_path)), runs=7)
+        print("cold start (median wall time of a whole process):")
+        print(f"  minimal Typer app:                     {base * 1000:6.0f} ms")
+        print(f"  shop parse --json (shipped catalog):   {ship * 1000:6.0f} ms  ({ship / base:.2f}x)")
+        print(f"  shop parse --json (50,000 products):   {large * 1000:6.0f} ms  ({large / base:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
