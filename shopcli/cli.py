@@ -269,6 +269,29 @@ def orders_import(ctx: typer.Context, file: str = typer.Argument(..., metavar="F
     ordering.run_import(_settings(ctx), Output(), file)
 
 
+@app.command(cls=TextCommand)
+def suggest(
+    ctx: typer.Context,
+    text: Optional[List[str]] = typer.Argument(None, help="Products in plain words (as for shop parse)."),
+    sku: Optional[List[str]] = typer.Option(None, "--sku", metavar="SKU", help="A product by SKU (repeatable)."),
+    limit: int = typer.Option(5, "--limit", min=1, max=50, help="How many suggestions."),
+    as_json: bool = typer.Option(False, "--json", help='{"basis": [...], "suggestions": [...]}'),
+) -> None:
+    """What goes with these products, learned from past orders and the catalog.
+
+    Examples:
+
+      shop suggest spaghetti
+
+      shop suggest --sku EGG-L-12 --limit 3 --json
+
+      shop suggest "tortilla chips and ground beef"
+    """
+    from .suggest import run_suggest
+
+    run_suggest(_settings(ctx), Output(), " ".join(text) if text else "", list(sku or []), limit, as_json)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `shop` command: every error becomes one line and an exit code."""
     out = Output()
