@@ -125,9 +125,11 @@ def _group(phrases: list[str], index: Index) -> list[str]:
     """
     out: list[str] = []
     for p in phrases:
-        if out and not re.search(r"\d", p) and len(p.split()) <= 2 and not index.is_name(p):
+        if out and not re.search(r"\d", p) and len(p.split()) <= 2:
             _, prev_rest = read_amount(out[-1])
-            if prev_rest and index.exact_set(f"{prev_rest} {p}"):
+            merged = f"{prev_rest} {p}"
+            if prev_rest and index.exact_set(merged) and (
+                    not index.is_name(p) or index.match(merged).product is index.match(p).product):
                 out[-1] = f"{out[-1]} {p}"
                 continue
         out.append(p)
