@@ -75,7 +75,8 @@ def run_order(settings, out: Output, requests: list[str] | None, *, yes: bool, d
     if requests is not None:
         request = check_request(requests[0])
         interactive = not yes and out.is_terminal and sys.stdin.isatty()
-        draft = core.draft_order(request, catalog, settings.now, deliver=deliver, pickup=pickup)
+        draft = core.draft_order(request, catalog, settings.now, deliver=deliver, pickup=pickup,
+                                 store=settings.store)
         if draft.problems:
             if not interactive:
                 raise _refusal(draft.problems)
@@ -112,7 +113,8 @@ def _run_batch(settings, out: Output, *, dry_run: bool, as_json: bool, deliver, 
                 text = raw.decode("utf-8", errors="replace").rstrip("\r")
                 if not text.strip():
                     continue
-                draft = core.draft_order(check_request(text), catalog, settings.now, deliver=deliver, pickup=pickup)
+                draft = core.draft_order(check_request(text), catalog, settings.now, deliver=deliver, pickup=pickup,
+                                         store=settings.store)
                 if draft.problems:
                     raise _refusal(draft.problems)
                 drafts.append((lineno, draft.doc))

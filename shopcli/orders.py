@@ -96,7 +96,7 @@ def delivery_for(now: datetime, catalog: Catalog, deliver: str | None = None, pi
 
 
 def draft_order(request: str, catalog: Catalog, now: datetime, *, deliver: str | None = None,
-                pickup: str | None = None, suggest: int = 3) -> Draft:
+                pickup: str | None = None, suggest: int = 3, store=None) -> Draft:
     """Parse and price a request; the draft lists every problem instead of raising on items."""
     from . import delivery as dl
     from .parse import parse_request
@@ -135,10 +135,9 @@ def draft_order(request: str, catalog: Catalog, now: datetime, *, deliver: str |
             problems.append(Problem(catalog.by_sku[sku].name, f"{n} packs is more than {MAX_PACKS}"))
     doc = build_order(request, [(catalog.by_sku[s], n) for s, n in packs.items()], now, delivery)
     if suggest:
-        from .suggest import suggest_for
+        from .suggest import order_suggestions
 
-        doc["suggestions"] = [{"sku": s.product.sku, "name": s.product.name, "reason": s.reason}
-                              for s in suggest_for(catalog, list(packs), limit=suggest)]
+        doc["suggestions"] = order_suggestions(catalog, list(packs), store, limit=suggest)
     return Draft(doc, problems, result.items)
 
 
@@ -217,6 +216,9 @@ def place_orders(store, docs: list[dict], catalog: Catalog) -> list[dict | list[
             results.append(doc)
         if new:
             table.insert_multiple(new)
+            from .suggest import record_placed
+
+            record_placed(tx, store, new)
     return results
 
 
@@ -271,6 +273,9 @@ def cancel_order(store, order_id: str, now: datetime) -> dict:
             if s not in ("placed", "scheduled"):
                 raise NotDone(f"order {order_id} is {s.replace('_', ' ')} and cannot be cancelled")
             table.update({"status": "cancelled", "cancelled_at": now.isoformat()}, doc_ids=[doc_id])
+            from .suggest import record_cancelled
+
+            record_cancelled(tx, store, o)
             return dict(o, status="cancelled", cancelled_at=now.isoformat())
     raise NotDone(f"no order {order_id!r}", hint="shop orders list shows the ids")
 
@@ -311,7 +316,12 @@ def import_orders(store, lines: Iterable[str], catalog: Catalog, now: datetime) 
             elif doc["id"] in ids:
                 raise DataError(f"import line {n}: order id {doc['id']!r} is already in the store")
             ids.add(doc["id"])
-        table.insert_multiple([canonical(d) for _, d in docs])
+        imported = [canonical(d) for _, d in docs]
+        table.insert_multiple(imported)
+        if imported:
+            from .suggest import record_placed
+
+            record_placed(tx, store, imported)
     return len(docs)
 
 

@@ -1,63 +1,706 @@
-"""Complementary suggestions: what goes with the items of a basket.
+"""Complementary suggestions that learn from orders: what goes with the items of a basket.
 
-This is the catalog side of suggestions: each product's ``complements`` (SKUs, or category names
-standing for that shelf's most popular products). Good manners apply: nothing already in the
-basket, no other variant of a product in it (one item per product family, by name), nothing out
-of stock.
+Two sources of knowledge are combined:
+
+* the catalog's ``complements`` (SKUs, or category names standing for that shelf's most popular
+  products), which is all there is for a new store;
+* the order history: items bought together more often than their popularity alone explains.
+
+**The measure.** For a basket item *b* and a candidate *c* the engine estimates the lift
+``λ = P(b, c) / (P(b) P(c))`` by empirical-Bayes shrinkage of the observed/expected ratio
+(DuMouchel's Gamma-Poisson shrinker): with ``n_bc`` orders holding both and ``E = n_b n_c / N``
+expected under independence, ``λ = (n_bc + K μ) / (E + K)``. The prior mean ``μ`` is 1 ("no
+association") for most pairs and above 1 when the catalog says the two go together, so the catalog
+is the prior and the orders the evidence: a pair seen once among few orders barely moves, a
+catalog complement that shoppers never buy together fades away, and raw lift's habit of ranking
+one-off rarities first is gone. Candidates are ranked by a tempered naive-Bayes posterior,
+``P(c)^β · Π_b λ_bc``: the product of lifts pools the evidence of every basket item, and the
+tempered popularity prior (β = 1/2) keeps a strongly associated but rarely bought item from
+outranking one that is both associated and commonly bought — confidence alone (β = 1) just
+suggests milk and bananas to everyone, lift alone (β = 0) suggests curiosities. Only candidates
+positively associated with at least one basket item (some λ > 1) are shown. Suggestions shoppers
+accept (buy in their next order) earn a small boost.
+
+**Statistics** (orders, per-SKU order counts, pair co-occurrence counts, packs held, suggestions
+offered and accepted, the last order's suggestions) live in a small sidecar file next to the store,
+``<store>.stats.json``. The order functions update it inside their own transactions (while holding
+the store's lock, just before the store is committed), so reading it never means parsing the whole
+store. Each update writes a fresh random token both into the sidecar and into the store's meta
+document; a reader compares the two (and the store's order counter) reading only the head of the
+store file, and rebuilds the statistics from the orders when they disagree — after a crash between
+the two writes, or after orders written by something that does not keep the statistics. Pair counts
+are kept for at most ``PARTNER_CAP`` partners per SKU (the least frequent are dropped), which bounds
+the file by the catalog, not by the history.
+
+**Good manners**: never an item of the basket, nor another variant of a product family in it (same
+name, or same head noun on the same shelf: no "2% Milk" for "Whole Milk"), at most one item per
+family, nothing out of stock (stock minus packs held by orders that are not cancelled), nothing that
+conflicts with the tags asked for (``require_tags``/``exclude_tags``, or a diet the basket shows:
+when every basket product carries a diet tag such as "vegan" and at least one was chosen for it, a
+variant without the tag existing, the shelf mostly lacking it or the name saying so).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import math
+import os
+import re
+import secrets
+import tempfile
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
 
 from .catalog import Catalog, Product
+from .errors import DataError, NotDone
 
-__all__ = ["Suggestion", "suggest_for"]
+__all__ = ["Suggestion", "Stats", "suggest_for", "order_suggestions", "run_suggest", "load_stats",
+           "stats_path", "record_placed", "record_cancelled", "DIET_TAGS"]
+
+TABLE = "orders"
+META_KEY = "suggest_stats"          # the token of the matching sidecar, in the store's meta document
+STATS_VERSION = 1
+
+PRIOR_STRENGTH = 2.0                # K: pseudo-expected co-occurrences behind the prior lift
+COMPLEMENT_PRIOR = 6.0              # μ for a SKU the catalog names as a complement
+SHELF_PRIOR = (3.0, 2.2, 1.6)       # μ for the best, second and third product of a named shelf
+POPULARITY_WEIGHT = 0.5             # β: how much how often an item is bought counts
+POPULARITY_PRIOR = 10.0             # pseudo-orders behind the catalog's popularity
+ACCEPT_WEIGHT = 0.5                 # at most +50% for a suggestion always accepted
+ACCEPT_PRIOR = 5.0                  # pseudo-offers: one acceptance is not a habit
+PARTNER_CAP = 150                   # pair counts kept per SKU (trimmed to PARTNER_KEEP beyond)
+PARTNER_KEEP = 100
+MAX_PAIR_BASKET = 60                # larger orders count their items but not their pairs
+HEAD_BYTES = 1 << 16                # how much of the store file holds its meta document
+REBUILD_LOCK_TIMEOUT = 2.0
+
+DIET_TAGS = frozenset({"vegan", "vegetarian", "gluten-free", "dairy-free", "nut-free", "halal", "kosher"})
+_GENERIC_HEADS = frozenset({"sauce", "powder", "paste", "mix", "seasoning"})
 
 
 @dataclass(frozen=True)
 class Suggestion:
+    """One suggested product: a score from 0 to 1 (higher is better) and why, in a few words."""
+
     product: Product
     score: float
     reason: str
+    learned: bool = False           # the reason comes from the order history
 
 
-def suggest_for(catalog: Catalog, basis: list[str], limit: int = 5) -> list[Suggestion]:
-    """Up to ``limit`` products that go with the SKUs in ``basis``, best first."""
-    if limit <= 0 or not basis:
+# -- statistics ----------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    """Counts learned from the orders that are not cancelled; updated one order at a time."""
+
+    orders: int = 0
+    items: dict[str, int] = field(default_factory=dict)           # SKU -> orders holding it
+    pairs: dict[str, dict[str, int]] = field(default_factory=dict)  # SKU -> partner -> orders with both
+    held: dict[str, int] = field(default_factory=dict)            # SKU -> packs held
+    offered: dict[str, int] = field(default_factory=dict)         # SKU -> receipts suggesting it
+    accepted: dict[str, int] = field(default_factory=dict)        # SKU -> times bought right after
+    last_suggested: list[str] = field(default_factory=list)       # the newest order's suggestions
+    token: str | None = None        # matches the store's meta[META_KEY] when current
+    counter: int = 0                # the store's order counter when written
+    docs: int = 0                   # orders in the store (any status) when written
+
+    @classmethod
+    def build(cls, orders: Iterable[dict]) -> Stats:
+        """Statistics of a whole history, oldest order first (the slow path: rebuilds only)."""
+        stats = cls()
+        for doc in orders:
+            stats.observe(doc)
+        return stats
+
+    def observe(self, doc: dict) -> None:
+        """Count a newly stored order (a cancelled one only moves the 'last order')."""
+        self.docs += 1
+        if doc.get("status") != "cancelled":
+            self._count(doc, self.last_suggested, +1)
+        self.last_suggested = _suggested(doc)
+
+    def forget(self, doc: dict, prev_suggested: list[str]) -> None:
+        """Stop counting an order that was counted (it has been cancelled)."""
+        self._count(doc, prev_suggested, -1)
+
+    def _count(self, doc: dict, prev_suggested: list[str], sign: int) -> None:
+        packs = _packs(doc)
+        skus = sorted(packs)
+        self.orders = max(0, self.orders + sign)
+        for s in skus:
+            _bump(self.items, s, sign)
+            _bump(self.held, s, sign * packs[s])
+        if len(skus) <= MAX_PAIR_BASKET:
+            pairs = self.pairs
+            for i, a in enumerate(skus):
+                for b in skus[i + 1:]:
+                    self._pair(pairs, a, b, sign)
+                    self._pair(pairs, b, a, sign)
+        for s in set(_suggested(doc)):
+            _bump(self.offered, s, sign)
+        for s in set(prev_suggested) & packs.keys():
+            _bump(self.accepted, s, sign)
+
+    @staticmethod
+    def _pair(pairs: dict[str, dict[str, int]], a: str, b: str, sign: int) -> None:
+        row = pairs.get(a)
+        if row is None:
+            if sign < 0:
+                return
+            row = pairs[a] = {}
+        n = row.get(b, 0) + sign
+        if n > 0:
+            row[b] = n
+            if len(row) > PARTNER_CAP:
+                kept = sorted(row.items(), key=lambda kv: (-kv[1], kv[0]))[:PARTNER_KEEP]
+                pairs[a] = dict(kept)
+        else:
+            row.pop(b, None)
+            if not row:
+                del pairs[a]
+
+    # -- the sidecar format
+    def to_json(self) -> dict:
+        return {"version": STATS_VERSION, "token": self.token, "counter": self.counter, "docs": self.docs,
+                "orders": self.orders, "items": self.items, "pairs": self.pairs, "held": self.held,
+                "offered": self.offered, "accepted": self.accepted, "last_suggested": self.last_suggested}
+
+    @classmethod
+    def from_json(cls, obj) -> Stats | None:
+        """The statistics of a sidecar document, or None if it is not one this version wrote."""
+        if not isinstance(obj, dict) or obj.get("version") != STATS_VERSION:
+            return None
+        maps = ("items", "pairs", "held", "offered", "accepted")
+        if not all(isinstance(obj.get(k), dict) for k in maps):
+            return None
+        if not all(type(obj.get(k)) is int for k in ("counter", "docs", "orders")):
+            return None
+        token, last = obj.get("token"), obj.get("last_suggested")
+        if not (token is None or isinstance(token, str)) or not isinstance(last, list):
+            return None
+        return cls(orders=obj["orders"], items=obj["items"], pairs=obj["pairs"], held=obj["held"],
+                   offered=obj["offered"], accepted=obj["accepted"],
+                   last_suggested=[s for s in last if isinstance(s, str)], token=token,
+                   counter=obj["counter"], docs=obj["docs"])
+
+
+def _bump(counts: dict[str, int], key: str, by: int) -> None:
+    n = counts.get(key, 0) + by
+    if n > 0:
+        counts[key] = n
+    else:
+        counts.pop(key, None)
+
+
+def _packs(doc: dict) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for line in doc.get("lines") or ():
+        if isinstance(line, dict) and isinstance(line.get("sku"), str):
+            n = line.get("packs")
+            out[line["sku"]] = out.get(line["sku"], 0) + (n if type(n) is int and n > 0 else 0)
+    return out
+
+
+def _suggested(doc: dict) -> list[str]:
+    out = [s.get("sku") for s in doc.get("suggestions") or () if isinstance(s, dict)]
+    return [s for s in dict.fromkeys(out) if isinstance(s, str)]
+
+
+# -- the sidecar file ----------------------------------------------------------------------
+
+
+def stats_path(store) -> Path:
+    """The statistics file of a store: ``<store>.stats.json`` beside it (links resolved, like the lock)."""
+    return Path(os.path.realpath(store.path) + ".stats.json")
+
+
+_cache: dict[str, tuple[tuple, Stats]] = {}
+
+
+def _read_sidecar(path: Path) -> Stats | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+    hit = _cache.get(str(path))
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    try:
+        stats = Stats.from_json(json.loads(path.read_bytes()))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if stats is not None:
+        _cache[str(path)] = (sig, stats)
+    return stats
+
+
+def _write_sidecar(path: Path, stats: Stats) -> None:
+    """Replace the sidecar atomically and durably (temporary file in the same folder, fsync, rename)."""
+    data = json.dumps(stats.to_json(), separators=(",", ":")).encode("ascii")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+    _cache.pop(str(path), None)
+
+
+_META_HEAD = re.compile(rb'\s*\{\s*"_meta"\s*:\s*')
+
+
+def _head_meta(path: Path) -> dict | None:
+    """The store's meta document read from the head of the file ({} for no store), or None when
+    it is not there (then the caller parses the whole file)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(HEAD_BYTES)
+    except FileNotFoundError:
+        return {}
+    except OSError:
+        return None
+    if not head.strip():
+        return {}
+    m = _META_HEAD.match(head)
+    if m is None:
+        return None
+    try:
+        table, _ = json.JSONDecoder().raw_decode(head[m.end():].decode("utf-8", errors="ignore"))
+    except ValueError:
+        return None
+    if not isinstance(table, dict) or len(table) != 1:
+        return None
+    (meta,) = table.values()
+    return meta if isinstance(meta, dict) else None
+
+
+def _order_counter(meta: Mapping) -> int:
+    counters = meta.get("counters")
+    n = counters.get("order", 0) if isinstance(counters, dict) else 0
+    return n if type(n) is int else 0
+
+
+def load_stats(store) -> Stats:
+    """The store's statistics, cheaply: the sidecar if it matches the store, else rebuilt.
+
+    Reads the sidecar and the head of the store file only; the orders are parsed only to rebuild.
+    :raises DataError: the store is damaged (only noticed when the sidecar does not match).
+    """
+    meta = _head_meta(store.path)
+    if meta is None:
+        meta = store.read_meta()
+    if not meta:
+        return Stats()                      # no store yet, or an empty one
+    path = stats_path(store)
+    stats = _read_sidecar(path)
+    if stats is not None and stats.token == meta.get(META_KEY) and stats.counter == _order_counter(meta):
+        return stats
+    return _rebuild(store, path)
+
+
+def _rebuild(store, path: Path) -> Stats:
+    """Recount every order; saved under the store's lock when it can be had quickly."""
+    from .store import Store
+
+    try:
+        with Store(store.path, lock_timeout=REBUILD_LOCK_TIMEOUT).transaction() as tx:
+            stats = Stats.build(tx.table(TABLE).all())
+            stats.token = tx.meta.get(META_KEY)
+            stats.counter = _order_counter(tx.meta)
+            try:
+                _write_sidecar(path, stats)
+            except OSError:
+                pass                        # a read-only folder: use the counts without keeping them
+            return stats
+    except (DataError, RuntimeError):
+        # Locked by a long writer (or already in a transaction here): count a snapshot, save nothing.
+        return Stats.build(store.table(TABLE))
+
+
+def record_placed(tx, store, docs: list[dict]) -> None:
+    """Count orders just inserted in ``tx`` (placed or imported), before the transaction commits."""
+    _update(tx, store, added=docs)
+
+
+def record_cancelled(tx, store, doc: dict) -> None:
+    """Stop counting an order just cancelled in ``tx`` (``doc`` as it was, with its ``doc_id``)."""
+    _update(tx, store, cancelled=doc)
+
+
+def _update(tx, store, added: list[dict] = (), cancelled: dict | None = None) -> None:
+    path = stats_path(store)
+    try:
+        table = tx.table(TABLE)
+        docs = len(table)
+        stats = _read_sidecar(path)
+        if stats is None or stats.token != tx.meta.get(META_KEY) or stats.docs != docs - len(added):
+            stats = Stats.build(table.all())    # stale or missing: the table already holds the change
+        else:
+            _cache.pop(str(path), None)     # changed in place: re-read from disk should this fail
+            for doc in added:
+                stats.observe(doc)
+            if cancelled is not None:
+                stats.forget(cancelled, _previous_suggested(table, cancelled))
+        stats.token = secrets.token_hex(8)
+        stats.counter = _order_counter(tx.meta)
+        stats.docs = docs
+        tx.meta[META_KEY] = stats.token
+        _write_sidecar(path, stats)
+    except Exception:  # noqa: BLE001 - statistics are derived data and must never stop an order
+        tx.meta[META_KEY] = secrets.token_hex(8)    # whatever the sidecar says now is stale
+
+
+def _previous_suggested(table, doc: dict) -> list[str]:
+    """The suggestions of the order stored just before ``doc``."""
+    doc_id = getattr(doc, "doc_id", None)
+    if isinstance(doc_id, int):
+        for k in range(doc_id - 1, max(0, doc_id - 50), -1):
+            prev = table.get(doc_id=k)
+            if prev is not None:
+                return _suggested(prev)
+        if doc_id <= 50:
+            return []
+    prev: dict | None = None
+    for d in table.all():
+        if d.get("id") == doc.get("id"):
+            return _suggested(prev) if prev is not None else []
+        prev = d
+    return []
+
+
+# -- the catalog's side ----------------------------------------------------------------------
+
+
+class _CatalogView:
+    """What the engine needs from a catalog, computed once per catalog and on demand."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        pops = [max(p.popularity, 0.0) for p in catalog.products]
+        total = sum(pops)
+        smooth = 0.1 * total / len(pops) if total > 0 else 1.0
+        self._pop_norm = total + smooth * len(pops)
+        self._pop_smooth = smooth
+        self._families: dict[str, tuple] = {}
+        self._shelves: dict[str, list[Product]] | None = None
+        self._listed_by: dict[str, list[str]] | None = None
+        self._complements: dict[str, dict[str, float]] = {}
+        self._tag_share: dict[tuple[str, str], float] = {}
+        self._family_members: dict[tuple, list[Product]] | None = None
+
+    def popularity_share(self, p: Product) -> float:
+        return (max(p.popularity, 0.0) + self._pop_smooth) / self._pop_norm
+
+    def family(self, p: Product) -> tuple:
+        """Family keys: the name, and the head noun on its shelf."""
+        keys = self._families.get(p.sku)
+        if keys is None:
+            name = " ".join(p.name.lower().split())
+            keys = (("name", name),)
+            if p.category:
+                keys += (("head", p.category.lower(), _head(name)),)
+            self._families[p.sku] = keys
+        return keys
+
+    def shelf(self, name: str) -> list[Product]:
+        """The three most popular products of a category (by its name, any case)."""
+        if self._shelves is None:
+            shelves: dict[str, list[Product]] = {}
+            for p in self.catalog.products:
+                if p.category and p.stock != 0:
+                    shelves.setdefault(p.category.lower(), []).append(p)
+            self._shelves = {k: sorted(v, key=lambda p: (-p.popularity, p.sku))[:len(SHELF_PRIOR)]
+                             for k, v in shelves.items()}
+        return self._shelves.get(name.lower(), [])
+
+    def complements(self, p: Product) -> dict[str, float]:
+        """SKU -> prior lift μ for the products the catalog says go with ``p`` (either way round)."""
+        out = self._complements.get(p.sku)
+        if out is not None:
+            return out
+        if self._listed_by is None:
+            listed: dict[str, list[str]] = {}
+            for q in self.catalog.products:
+                for ref in q.complements:
+                    if ref in self.catalog.by_sku:
+                        listed.setdefault(ref, []).append(q.sku)
+            self._listed_by = listed
+        out = {}
+        for ref in p.complements:
+            if ref in self.catalog.by_sku:
+                out[ref] = max(out.get(ref, 1.0), COMPLEMENT_PRIOR)
+            else:
+                for mu, q in zip(SHELF_PRIOR, self.shelf(ref)):
+                    out[q.sku] = max(out.get(q.sku, 1.0), mu)
+        for sku in self._listed_by.get(p.sku, ()):
+            out[sku] = max(out.get(sku, 1.0), COMPLEMENT_PRIOR)
+        out.pop(p.sku, None)
+        self._complements[p.sku] = out
+        return out
+
+    def chosen_for(self, p: Product, tag: str) -> bool:
+        """Whether ``p`` looks chosen for ``tag``: its name says so, a variant lacks it, or its shelf mostly does."""
+        if tag.replace("-", " ") in p.name.lower().replace("-", " "):
+            return True
+        if self._family_members is None:
+            members: dict[tuple, list[Product]] = {}
+            for q in self.catalog.products:
+                for key in self.family(q):
+                    members.setdefault(key, []).append(q)
+            self._family_members = members
+        for key in self.family(p):
+            if any(tag not in q.tags for q in self._family_members.get(key, ())):
+                return True
+        return self.tag_share(p.category, tag) < 0.5
+
+    def tag_share(self, category: str | None, tag: str) -> float:
+        key = ((category or "").lower(), tag)
+        share = self._tag_share.get(key)
+        if share is None:
+            shelf = [q for q in self.catalog.products if (q.category or "").lower() == key[0]]
+            share = sum(tag in q.tags for q in shelf) / len(shelf) if shelf else 1.0
+            self._tag_share[key] = share
+        return share
+
+
+_views: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _view(catalog: Catalog) -> _CatalogView:
+    view = _views.get(catalog)
+    if view is None:
+        view = _views[catalog] = _CatalogView(catalog)
+    return view
+
+
+def _head(name: str) -> str:
+    """The head noun of a product name, singular: 'Large Eggs' -> 'egg'; 'Soy Sauce' keeps 'soy sauce'."""
+    words = re.findall(r"[a-z0-9%]+", name)
+    if not words:
+        return name
+    head = _singular(words[-1])
+    if head in _GENERIC_HEADS and len(words) > 1:
+        head = f"{_singular(words[-2])} {head}"
+    return head
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("oes", "ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+def implied_tags(catalog: Catalog, basis: list[Product]) -> set[str]:
+    """Diet tags the basket asks for: every product carries it and one was chosen for it."""
+    if not basis:
+        return set()
+    view = _view(catalog)
+    common = set(basis[0].tags).intersection(*(p.tags for p in basis[1:])) & DIET_TAGS
+    return {t for t in common if any(view.chosen_for(p, t) for p in basis)}
+
+
+# -- the engine ----------------------------------------------------------------------------
+
+
+def suggest_for(catalog: Catalog, basis: list[str], limit: int = 5, *, stats: Stats | None = None,
+                held: Mapping[str, int] | None = None, require_tags: Iterable[str] = (),
+                exclude_tags: Iterable[str] = ()) -> list[Suggestion]:
+    """Up to ``limit`` products that go with the SKUs in ``basis``, best first.
+
+    ``stats`` are the learned statistics (None: the catalog alone); ``held`` the packs held per SKU
+    (default: those of ``stats``), taken from stock.
+    """
+    basis_products = [catalog.by_sku[s] for s in dict.fromkeys(basis) if s in catalog.by_sku]
+    if limit <= 0 or not basis_products:
         return []
-    basis_products = [catalog.by_sku[s] for s in basis if s in catalog.by_sku]
-    families = {p.name.lower() for p in basis_products}
-    best_in_category = _best_by_category(catalog)
-    scores: dict[str, float] = {}
-    reasons: dict[str, str] = {}
-    for rank, p in enumerate(basis_products):
-        for k, ref in enumerate(p.complements):
-            target = catalog.by_sku.get(ref) or best_in_category.get(ref.lower())
-            if target is None:
-                continue
-            weight = 1.0 / (1 + 0.25 * k) + (0.1 if ref in catalog.by_sku else 0.0)
-            scores[target.sku] = scores.get(target.sku, 0.0) + weight
-            reasons.setdefault(target.sku, f"goes with {p.name}")
-    out: list[Suggestion] = []
-    seen_families = set(families)
-    for sku, score in sorted(scores.items(), key=lambda kv: (-kv[1], -catalog.by_sku[kv[0]].popularity)):
-        product = catalog.by_sku[sku]
-        family = product.name.lower()
-        if sku in basis or family in seen_families or product.stock == 0:
+    view = _view(catalog)
+    stats = stats or Stats()
+    held = stats.held if held is None else held
+    required = {t.lower() for t in require_tags} | implied_tags(catalog, basis_products)
+    excluded = {t.lower() for t in exclude_tags}
+    in_basis = {p.sku for p in basis_products} | set(basis)
+    blocked = {key for p in basis_products for key in view.family(p)}
+
+    n_orders = stats.orders
+    items, pairs = stats.items, stats.pairs
+    mean_basket = sum(items.values()) / n_orders if n_orders else 5.0
+    rows = []
+    candidates: dict[str, None] = {}
+    for b in basis_products:
+        comp = view.complements(b)
+        row = pairs.get(b.sku, {})
+        rows.append((b, items.get(b.sku, 0), row, comp))
+        candidates.update(dict.fromkeys(comp))
+        candidates.update(dict.fromkeys(row))
+
+    scored: list[tuple[float, float, str, Product, tuple]] = []
+    for sku in candidates:
+        if sku in in_basis:
             continue
-        seen_families.add(family)
-        out.append(Suggestion(product, round(min(score, 1.0), 3), reasons[sku]))
+        p = catalog.by_sku.get(sku)
+        if p is None or not _allowed(p, held, required, excluded) or blocked.intersection(view.family(p)):
+            continue
+        n_c = items.get(sku, 0)
+        prior = POPULARITY_PRIOR * view.popularity_share(p) * mean_basket
+        p_c = min(1.0, (n_c + prior) / (n_orders + POPULARITY_PRIOR))
+        log_r = POPULARITY_WEIGHT * math.log(p_c)
+        best = None
+        for b, n_b, row, comp in rows:
+            mu = comp.get(sku, 1.0)
+            n_bc = row.get(sku, 0)
+            expected = n_b * n_c / n_orders if n_orders else 0.0
+            lam = (n_bc + PRIOR_STRENGTH * mu) / (expected + PRIOR_STRENGTH)
+            log_r += math.log(lam)
+            if best is None or lam > best[0]:
+                best = (lam, b, n_b, n_bc, mu)
+        if best[0] <= 1.0:
+            continue
+        offered = stats.offered.get(sku, 0)
+        if offered:
+            log_r += math.log1p(ACCEPT_WEIGHT * stats.accepted.get(sku, 0) / (offered + ACCEPT_PRIOR))
+        scored.append((log_r, p.popularity, sku, p, best))
+
+    scored.sort(key=lambda t: (-t[0], -t[1], t[2]))
+    out: list[Suggestion] = []
+    seen = set(blocked)
+    for log_r, _, _, p, best in scored:
+        keys = view.family(p)
+        if seen.intersection(keys):
+            continue
+        seen.update(keys)
+        r = math.exp(log_r)
+        reason, learned = _reason(*best[1:])
+        out.append(Suggestion(p, round(r / (1.0 + r), 3), reason, learned))
         if len(out) >= limit:
             break
     return out
 
 
-def _best_by_category(catalog: Catalog) -> dict[str, Product]:
-    best: dict[str, Product] = {}
-    for p in catalog.products:
-        if p.category and p.stock != 0:
-            key = p.category.lower()
-            if key not in best or p.popularity > best[key].popularity:
-                best[key] = p
-    return best
+def _allowed(p: Product, held: Mapping[str, int], required: set[str], excluded: set[str]) -> bool:
+    if p.stock is not None and p.stock - held.get(p.sku, 0) <= 0:
+        return False
+    if excluded and excluded.intersection(p.tags):
+        return False
+    return not required or required.issubset(p.tags)
+
+
+def _reason(b: Product, n_b: int, n_bc: int, mu: float) -> tuple[str, bool]:
+    name = b.name
+    if n_bc >= 2 and n_b >= 10:
+        return f"bought with {name} in {round(100 * n_bc / n_b)}% of orders", True
+    if n_bc >= 2:
+        return f"bought with {name} in {n_bc} of {n_b} orders", True
+    if mu > 1.0:
+        return f"goes with {name}", False
+    return f"bought with {name} before", True
+
+
+# -- front ends ----------------------------------------------------------------------------
+
+
+def order_suggestions(catalog: Catalog, basis: list[str], store=None, limit: int = 3) -> list[dict]:
+    """The ``suggestions`` of an order receipt: learned from ``store``'s history when there is one."""
+    stats = None
+    if store is not None:
+        try:
+            stats = load_stats(store)
+        except DataError:
+            stats = None                    # a damaged store is reported when the order is written
+    return [{"sku": s.product.sku, "name": s.product.name, "reason": s.reason}
+            for s in suggest_for(catalog, basis, limit, stats=stats)]
+
+
+def run_suggest(settings, out, text: str, skus: list[str], limit: int, as_json: bool, *,
+                require_tags: Iterable[str] = (), exclude_tags: Iterable[str] = ()) -> None:
+    """``shop suggest``: the basis from text and --sku, then suggestions as JSON, a table or lines."""
+    catalog = settings.catalog
+    for sku in skus:
+        if sku not in catalog.by_sku:
+            raise NotDone(f"unknown SKU {sku!r}", hint="shop parse --json shows the SKUs of products")
+    basis: list[str] = []
+    if text.strip():
+        from .parse import parse_request
+        from .render import clean
+
+        for it in parse_request(text, catalog).items:
+            if it.status == "matched" and it.product is not None:
+                basis.append(it.product.sku)
+            elif it.status == "ambiguous" and it.product is not None:
+                options = [it.product.name] + [p.name for p, _ in it.alternatives[:2]]
+                out.note(f"'{clean(it.text, 60)}' could be {', '.join(dict.fromkeys(options))} — "
+                         "left out; say which one or use --sku")
+    basis = list(dict.fromkeys(basis + skus))
+    if not basis:
+        raise NotDone("nothing recognisable to suggest for",
+                      hint="name products as in an order (shop parse shows what is recognised) or pass --sku SKU")
+    stats = load_stats(settings.store)
+    suggestions = suggest_for(catalog, basis, limit, stats=stats)
+    learned = any(stats.items.get(s) for s in basis)
+    source = "orders" if learned else "catalog"
+    if as_json:
+        out.json({"basis": basis,
+                  "suggestions": [{"sku": s.product.sku, "name": s.product.name, "score": s.score,
+                                   "reason": s.reason} for s in suggestions],
+                  "source": source})
+        return
+    note = None if learned else "no order history for these items yet: suggestions come from the catalog"
+    if out.is_terminal:
+        _table(out, catalog, basis, suggestions, note)
+    else:
+        from .render import clean
+
+        if note:
+            out.note(note)
+        if not suggestions:
+            out.note("no suggestions for these items")
+        for s in suggestions:
+            out.line(f"{clean(s.product.sku, 60)}\t{clean(s.product.name)}\t{s.score:.3f}\t{clean(s.reason)}")
+        out.flush()
+
+
+def _table(out, catalog: Catalog, basis: list[str], suggestions: list[Suggestion], note: str | None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from .render import clean
+
+    names = ", ".join(clean(catalog.by_sku[s].name, 40) for s in basis[:4]) + (" …" if len(basis) > 4 else "")
+    table = Table(title=Text("Goes with " + names), title_justify="left",
+                  caption=Text(note) if note else None, caption_justify="left")
+    table.add_column("product", overflow="fold")
+    table.add_column("sku", overflow="fold")
+    table.add_column("score", justify="right")
+    table.add_column("why", overflow="fold")
+    for s in suggestions:
+        table.add_row(Text(clean(s.product.label)), Text(clean(s.product.sku, 40)), Text(f"{s.score:.2f}"),
+                      Text(clean(s.reason), style="dim"))
+    if not suggestions:
+        out.console.print(Text("No suggestions for " + names))
+        if note:
+            out.console.print(Text(note, style="dim"))
+        return
+    out.console.print(table)

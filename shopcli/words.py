@@ -28,6 +28,8 @@ _WORD_RE = re.compile(r"[a-z0-9%]+(?:['’][a-z]+)?(?:[-/][a-z0-9%]+)*|&")
 
 def fold(text: str) -> str:
     """Lower-case, fold accents ("jalapeño" -> "jalapeno") and compatibility forms."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in text if not unicodedata.combining(c))
 
@@ -62,6 +64,11 @@ def _synonyms() -> dict[str, tuple[str, ...]]:
 
 def tokens(text: str) -> list[str]:
     """Normalised word tokens of a product phrase: folded, singular, synonyms applied."""
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
     synonyms = _synonyms()
     out: list[str] = []
     for raw in _WORD_RE.findall(fold(text)):
@@ -75,7 +82,7 @@ def tokens(text: str) -> list[str]:
         for part in parts:
             part = singular(part)
             out.extend(synonyms.get(part, (part,)))
-    return out
+    return tuple(out)
 
 
 def key(text: str) -> str:

@@ -20,7 +20,8 @@ __all__ = ["Amount", "read_amount", "MAX_QUANTITY"]
 MAX_QUANTITY = 10_000.0
 
 _TOKEN_RE = re.compile(
-    r"\d+(?:\.\d+)?%|\d+/\d+|\d*\.\d+(?:e\d+)?|\d+(?:e\d+)?|fl\.?\s?oz\.?|[a-z][a-z'’]*(?:-[a-z]+)*|\S"
+    r"\d+(?:\.\d+)?%|\d+/\d+|\d*\.\d+(?:e\d+)?|\d+(?:e\d+)?|fl\.?\s?oz\.?"
+    r"|[^\W\d_](?:[^\W\d_]|['’])*(?:-[^\W\d_]+)*|\S"
 )
 
 
@@ -39,11 +40,24 @@ def _words() -> dict:
     n = lang()["numbers"]
     approx = sorted(lang()["filler"]["approx"], key=len, reverse=True)
     return {"ones": n["ones"], "tens": n["tens"], "scales": n["scales"], "amounts": n["amounts"],
-            "fractions": n["fractions"], "approx": [a.split() for a in approx]}
+            "fractions": n["fractions"], "approx": [a.split() for a in approx],
+            "approx_first": {a.split()[0] for a in approx}}
 
 
 def tokenize(text: str) -> list[str]:
-    return [t.replace("’", "'") for t in _TOKEN_RE.findall(text)]
+    """Numbers, unit words and words; "100g" splits into "100" "g" but "7up" stays one word."""
+    out: list[str] = []
+    last_end = -1
+    for m in _TOKEN_RE.finditer(text):
+        tok = m[0].replace("’", "'")
+        if (m.start() == last_end and out and out[-1][-1:].isdigit() and tok[:1].isalpha()
+                and canonical_unit(tok) is None and tok not in ("x", "dozen", "pack", "pk")
+                and not tok.startswith("fl")):
+            out[-1] += tok
+        else:
+            out.append(tok)
+        last_end = m.end()
+    return out
 
 
 _FRACTION_RE = re.compile(r"^(\d{1,6})/(\d{1,6})$")
@@ -170,6 +184,8 @@ def _unit_at(toks: list[str], j: int) -> tuple[str | None, int]:
 
 
 def _approx(toks: list[str], i: int) -> int:
+    if i >= len(toks) or toks[i] not in _words()["approx_first"]:
+        return i
     for words in _words()["approx"]:
         if toks[i:i + len(words)] == words:
             return i + len(words)
@@ -228,6 +244,11 @@ def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
             size = _size_phrase(toks[j + 1:k])
             if size is not None:
                 amt.pack_size, j = size, k + 1
+    # "12 pack of coke", "6-pack": a count then the singular "pack" names the pack size
+    k = j + 1 if j < len(toks) and toks[j] == "-" else j
+    if k < len(toks) and toks[k] in ("pack", "pk") and amt.quantity > 1 and amt.pack_size is None:
+        amt.pack_size, amt.quantity, amt.unit = Size(1, amt.quantity, "ct"), 1.0, "pack"
+        return _skip(toks, k + 1, ("of",))
     # a second number: "a 5 lb bag", "2 14-ounce cans", "2 x 500 g", "a 6-pack of"
     q2, k, _ = _read_number(toks, j) if j < len(toks) and (_num(toks[j]) is not None) else (None, j, False)
     if q2 is not None:

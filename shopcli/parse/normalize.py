@@ -44,7 +44,28 @@ def safe_text(text: str, limit: int | None = None) -> str:
 
 def normalize(text: str) -> str:
     """Lower-cased request text with one space between words and newlines kept as item breaks."""
-    text = _ESCAPE_RE.sub(" ", text)
+    if "\x1b" in text or "\x9b" in text:
+        text = _ESCAPE_RE.sub(" ", text)
+    if text.isascii():
+        text = _ASCII_CONTROL_RE.sub(" ", text).replace("\r", "\n").lower()
+    else:
+        text = _unicode_fold(text)
+    if "$" in text or _MONEY_WORD_RE.search(text):
+        text = _PRICE_RE.sub(" ", text)
+    text = _BULLET_RE.sub("", text)
+    if "," in text:
+        text = _THOUSANDS_RE.sub(lambda m: m[1] + m[2].replace(",", ""), text)
+        text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+_ASCII_CONTROL_RE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
+_MONEY_WORD_RE = re.compile(r"dollar|buck|usd")
+
+
+def _unicode_fold(text: str) -> str:
+    """Vulgar fractions, non-ASCII digits, control and format characters, compatibility forms."""
     text = _VULGAR_RE.sub(lambda m: (m[1] + " " if m[1] else "") + _VULGAR[m[2]] + " ", text)
     chars = []
     for c in text:
@@ -60,14 +81,8 @@ def normalize(text: str) -> str:
             continue
         chars.append(c)
     text = unicodedata.normalize("NFKC", "".join(chars)).replace("⁄", "/").lower()
-    text = text.replace("×", " x ").replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
-    text = _PRICE_RE.sub(" ", text)
-    text = _BULLET_RE.sub("", text)
-    text = _THOUSANDS_RE.sub(lambda m: m[1] + m[2].replace(",", ""), text)
-    text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
-
+    return (text.replace("×", " x ").replace("’", "'").replace("‘", "'").replace("–", "-")
+            .replace("—", " - "))
 
 def check_request(text: str) -> str:
     """A request fit to parse and store, or UsageError: not empty, not too long, no NUL; terminal
