@@ -8,7 +8,6 @@ list of products, and only products holding the most query words are scored.
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, Product
@@ -21,7 +20,7 @@ STOP = frozenset({"of", "the", "and", "with", "a", "an", "in", "for", "or", "to"
 MATCHED = 72.0      # at or above: a clear match (unless a rival from another shelf is as close)
 WEAK = 58.0         # below: nothing fits well enough to name a product
 RIVAL_GAP = 4.0     # rivals within this many points of the best make an item ambiguous
-MAX_CANDIDATES = 250
+MAX_CANDIDATES = 120
 TYPO_PENALTY = 0.93
 
 
@@ -91,7 +90,8 @@ class Index:
         self.vocab = list(postings)
         self._df = {t: len(v) for t, v in postings.items()}
         self._sets = {frozenset(t for t in k.split() if t not in STOP) for k in self.exact}
-        self.and_phrases = sorted({k for k in self.exact if " and " in f" {k} "}, key=len, reverse=True)
+        self.and_phrases = [k for k in self.exact if " and " in f" {k} "]
+        self._sets_by_token: dict[str, frozenset[int]] = {}
         self._match = functools.lru_cache(maxsize=8192)(self._match_uncached)
 
     # -- words -------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ class Index:
             for i in exact:
                 for j in self.siblings[key(self.products[i].name)]:
                     scored[j] = 100.0
-        for i in self._candidates(fixed):
+        for i in self._candidates(fixed, 30 if exact else MAX_CANDIDATES):
             if i not in scored:
                 scored[i] = self._score(i, fixed)
         if not scored:
@@ -166,17 +166,25 @@ class Index:
         status = "ambiguous" if rivals or best_score < MATCHED else "matched"
         return Match(status, product, round(best_score, 1), alternatives)
 
-    def _candidates(self, words: list[str]) -> list[int]:
-        lists = [self.postings[w] for w in words if w in self.postings]
-        if not lists:
+    def _candidates(self, words: list[str], limit: int = MAX_CANDIDATES) -> list[int]:
+        """Products holding the rarest query word and as many of the others as possible, most
+        popular first (posting lists are kept in popularity order)."""
+        found = sorted({w for w in words if w in self.postings}, key=lambda w: len(self.postings[w]))
+        if not found:
             return []
-        if len(lists) == 1:
-            return lists[0][:MAX_CANDIDATES]
-        counts = Counter()
-        for lst in lists:
-            counts.update(lst)
-        top = max(counts.values())
-        return [i for i, c in counts.items() if c == top][:MAX_CANDIDATES]
+        cand = self.postings[found[0]]
+        for w in found[1:]:
+            other = self._posting_set(w)
+            narrowed = [i for i in cand if i in other]
+            if narrowed:
+                cand = narrowed
+        return cand[:limit]
+
+    def _posting_set(self, word: str) -> frozenset[int]:
+        s = self._sets_by_token.get(word)
+        if s is None:
+            s = self._sets_by_token[word] = frozenset(self.postings[word])
+        return s
 
     def _score(self, i: int, words: list[str]) -> float:
         """0-100: how much of the query the product covers, and how much of the product the query says."""

@@ -31,40 +31,55 @@ def _separator_re() -> re.Pattern[str]:
     return re.compile(rf"(?:^|\s)(?:{alt})(?=\s|$)")
 
 
-def _token_pattern(tok: str) -> str:
-    if tok == "and":
-        return r"(?:and|&|n|'n')"
-    if tok.endswith("y") and len(tok) > 3:
-        return re.escape(tok[:-1]) + r"(?:y|ies)"
-    return re.escape(tok) + r"(?:e?s)?"
-
-
 class Protector:
     """Hides the separator words inside catalog phrases so that splitting leaves them whole.
 
-    A catalog phrase is protected whole ("mac and cheese"), and so is its "A and B" core when a
-    later word of the same phrase follows ("salt and pepper chips" for "Salt and Pepper Kettle
-    Chips"), while a bare "salt and pepper" still splits into two items.
+    For every catalog name or alias with "and" inside ("mac and cheese", "salt and pepper kettle
+    chips"), the words around the "and" are remembered with the words that may follow. An "and"
+    in a request is kept when its neighbours end such a phrase ("mac and cheese") or are followed
+    by a later word of it ("salt and pepper chips"), so a bare "salt and pepper" still splits.
     """
 
     def __init__(self, phrases: list[str]) -> None:
-        pats = []
+        self._cores: dict[tuple[str, str], set[str] | None] = {}
         for phrase in phrases:
             toks = phrase.split()
-            pats.append(r"\s+".join(_token_pattern(t) for t in toks))
-            for k, t in enumerate(toks):
-                if t == "and" and 0 < k < len(toks) - 2:
-                    core = r"\s+".join(_token_pattern(x) for x in toks[k - 1:k + 2])
-                    after = "|".join(_token_pattern(x) for x in toks[k + 2:])
-                    pats.append(rf"{core}(?=\s+(?:{after})\b)")
-        self._re = re.compile(r"\b(?:" + "|".join(pats) + r")\b") if pats else None
+            for k in range(1, len(toks) - 1):
+                if toks[k] != "and":
+                    continue
+                core = (toks[k - 1], toks[k + 1])
+                rest = set(toks[k + 2:])
+                if not rest or self._cores.get(core, set()) is None:
+                    self._cores[core] = None          # the phrase ends here: always whole
+                else:
+                    self._cores.setdefault(core, set()).update(rest)
 
     def hide(self, text: str) -> str:
         text = _NUMBER_AND.sub(lambda m: m[0].replace("and", _MARK), text)
         text = _EACH_LIST.sub(lambda m: m[1] + _hide_words(m[2]), text)
-        if self._re is None:
+        if not self._cores or not _CONNECTOR.search(text):
             return text
-        return self._re.sub(lambda m: _hide_words(m[0]), text)
+        words = text.split(" ")
+        for j in range(1, len(words) - 1):
+            if words[j] not in _CONNECTORS:
+                continue
+            core = (_word_key(words[j - 1]), _word_key(words[j + 1]))
+            if core not in self._cores:
+                continue
+            follow = self._cores[core]
+            if follow is None or (j + 2 < len(words) and _word_key(words[j + 2]) in follow):
+                words[j] = _MARK + words[j] + _MARK
+        return " ".join(words)
+
+
+_CONNECTORS = frozenset({"and", "&", "n", "'n'"})
+_CONNECTOR = re.compile(r"(?:^|\s)(?:and|&|n|'n')(?=\s)")
+
+
+def _word_key(word: str) -> str:
+    from ..words import singular
+
+    return singular(word.strip(".,;:!?()\"'"))
 
 
 def _hide_words(phrase: str) -> str:
