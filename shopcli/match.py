@@ -14,7 +14,7 @@ from .catalog import Catalog, Product
 from .units import Size, dimension, to_base
 from .words import key, tokens
 
-__all__ = ["Index", "Match", "Want"]
+__all__ = ["Index", "Matcher", "Match", "Want", "product_keys", "set_key"]
 
 STOP = frozenset({"of", "the", "and", "with", "a", "an", "in", "for", "or", "to", "my"})
 MATCHED = 72.0      # at or above: a clear match (unless a rival from another shelf is as close)
@@ -42,67 +42,71 @@ class Match:
     hint: tuple[str, ...] = field(default=())    # "did you mean" names for unknown items
 
 
-class Index:
-    """Look-up tables over a catalog, built once per catalog."""
+def product_keys(p: Product) -> tuple[str, list[str], frozenset[str]]:
+    """A product's name key, every key it answers to (name, aliases, brand + name), and its
+    "free" words (brand and tags), which a request may add without naming another product."""
+    name = key(p.name)
+    names = [name] + [key(a) for a in p.aliases]
+    free: set[str] = set()
+    if p.brand:
+        brand = key(p.brand)
+        if not name.startswith(brand):
+            names.append(f"{brand} {name}")
+        free.update(brand.split())
+    for t in p.tags:
+        free.update(tokens(t))
+        free.add(key(t))
+    return name, [k for k in dict.fromkeys(names) if k], frozenset(free)
 
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        products = catalog.products
-        self.products = products
-        self.exact: dict[str, list[int]] = {}
-        self.keys: list[list[frozenset[str]]] = []
-        self.free: list[frozenset[str]] = []
-        postings: dict[str, list[int]] = {}
-        siblings: dict[str, list[int]] = {}
-        order = sorted(range(len(products)), key=lambda i: -products[i].popularity)
-        self.rank = [0] * len(products)
-        for r, i in enumerate(order):
-            self.rank[i] = r
-        for i, p in enumerate(products):
-            name = key(p.name)
-            names = [name] + [key(a) for a in p.aliases]
-            if p.brand:
-                brand = key(p.brand)
-                if not name.startswith(brand):
-                    names.append(f"{brand} {name}")
-                free = set(brand.split())
-            else:
-                free = set()
-            for t in p.tags:
-                free.update(tokens(t))
-                free.add(key(t))
-            self.free.append(frozenset(free))
-            keysets = []
-            for k in dict.fromkeys(names):
-                if not k:
-                    continue
-                self.exact.setdefault(k, []).append(i)
-                keysets.append(frozenset(k.split()))
-            self.keys.append(keysets)
-            siblings.setdefault(name, []).append(i)
-        for i in order:
-            seen = set().union(*self.keys[i], self.free[i])
-            for t in seen:
-                if t not in STOP:
-                    postings.setdefault(t, []).append(i)
-        self.postings = postings
-        self.siblings = siblings
-        self.vocab = list(postings)
-        self._df = {t: len(v) for t, v in postings.items()}
-        self._sets = {frozenset(t for t in k.split() if t not in STOP) for k in self.exact}
-        self.and_phrases = [k for k in self.exact if " and " in f" {k} "]
-        self._sets_by_token: dict[str, frozenset[int]] = {}
+
+def set_key(k: str) -> frozenset[str]:
+    return frozenset(t for t in k.split() if t not in STOP)
+
+
+class Matcher:
+    """Matching over look-up tables; subclasses say where the tables live (memory or a cache).
+
+    Products are numbered 0..n-1 in catalog order; posting lists hold product numbers in
+    popularity order (most popular first).
+    """
+
+    and_phrases: list[str]
+
+    def __init__(self) -> None:
         self._match = functools.lru_cache(maxsize=8192)(self._match_uncached)
+        self._correct = functools.lru_cache(maxsize=16384)(self._correct_uncached)
+        self._sets_by_token: dict[str, frozenset[int]] = {}
+
+    # the tables
+    def exact_ids(self, k: str) -> list[int] | None: raise NotImplementedError
+    def sibling_ids(self, namekey: str) -> list[int]: raise NotImplementedError
+    def posting(self, word: str) -> list[int] | None: raise NotImplementedError
+    def df(self, word: str) -> int: raise NotImplementedError
+    def product(self, i: int) -> Product: raise NotImplementedError
+    def rank(self, i: int) -> int: raise NotImplementedError
+    def keysets(self, i: int) -> list[frozenset[str]]: raise NotImplementedError
+    def free(self, i: int) -> frozenset[str]: raise NotImplementedError
+    def has_set(self, words: frozenset[str]) -> bool: raise NotImplementedError
+    @property
+    def vocab(self) -> list[str]: raise NotImplementedError
+
+    @functools.cached_property
+    def protector(self):
+        """Keeps "and" inside catalog phrases ("mac and cheese") from splitting a request."""
+        from .parse.segment import Protector
+
+        return Protector(self.and_phrases)
+    @property
+    def names(self) -> list[str]: raise NotImplementedError
 
     # -- words -------------------------------------------------------------------------------
     def correct(self, word: str) -> str | None:
         """The catalog word a misspelt word most likely means, or None."""
-        if word in self._df:
+        if self.df(word):
             return word
         return self._correct(word)
 
-    @functools.lru_cache(maxsize=16384)
-    def _correct(self, word: str) -> str | None:
+    def _correct_uncached(self, word: str) -> str | None:
         if len(word) < 4 or len(word) > 30 or not word.isalpha():
             return None
         from rapidfuzz import fuzz, process
@@ -111,16 +115,16 @@ class Index:
         found = process.extract(word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
         if not found:
             return None
-        best = max(found, key=lambda f: (round(f[1]), f[0][0] == word[0], self._df[f[0]]))
+        best = max(found, key=lambda f: (round(f[1]), f[0][0] == word[0], self.df(f[0])))
         return best[0]
 
     def is_name(self, phrase: str) -> bool:
         """Whether a phrase is exactly some product's name or alias."""
-        return key(phrase) in self.exact
+        return bool(self.exact_ids(key(phrase)))
 
     def exact_set(self, phrase: str) -> bool:
         """Whether the words of a phrase, in any order, are exactly some product's name or alias."""
-        return frozenset(t for t in tokens(phrase) if t not in STOP) in self._sets
+        return self.has_set(set_key(" ".join(tokens(phrase))))
 
     # -- matching ----------------------------------------------------------------------------
     def match(self, phrase: str, want: Want = Want()) -> Match:
@@ -140,11 +144,11 @@ class Index:
             else:
                 typo |= c != w
                 fixed.append(c)
-        exact = self.exact.get(" ".join(fixed))
+        exact = self.exact_ids(" ".join(fixed))
         scored: dict[int, float] = {}
         if exact:
             for i in exact:
-                for j in self.siblings[key(self.products[i].name)]:
+                for j in self.sibling_ids(key(self.product(i).name)):
                     scored[j] = 100.0
         for i in self._candidates(fixed, 30 if exact else MAX_CANDIDATES):
             if i not in scored:
@@ -152,27 +156,27 @@ class Index:
         if not scored:
             return Match("unknown", None, 0.0, hint=self._hint(" ".join(words)))
         factor = TYPO_PENALTY if typo else 1.0
-        ranked = sorted(((s * factor + self._bonus(i, want), -self.rank[i], i) for i, s in scored.items()),
+        ranked = sorted(((s * factor + self._bonus(i, want), -self.rank(i), i) for i, s in scored.items()),
                         reverse=True)
         best_score, _, best = ranked[0]
         best_score = min(best_score, 100.0)
-        product = self.products[best]
-        alternatives = tuple((self.products[i], round(min(s, 100.0), 1)) for s, _, i in ranked[1:4])
+        product = self.product(best)
+        alternatives = tuple((self.product(i), round(min(s, 100.0), 1)) for s, _, i in ranked[1:4])
         if best_score < WEAK:
             names = dict.fromkeys(p.name for p in (product, *(a for a, _ in alternatives)))
             return Match("unknown", None, round(best_score, 1), hint=tuple(names)[:3])
-        rivals = [self.products[i] for s, _, i in ranked[1:]
-                  if s >= best_score - RIVAL_GAP and self.products[i].category != product.category]
+        rivals = [i for s, _, i in ranked[1:]
+                  if s >= best_score - RIVAL_GAP and self.product(i).category != product.category]
         status = "ambiguous" if rivals or best_score < MATCHED else "matched"
         return Match(status, product, round(best_score, 1), alternatives)
 
     def _candidates(self, words: list[str], limit: int = MAX_CANDIDATES) -> list[int]:
         """Products holding the rarest query word and as many of the others as possible, most
         popular first (posting lists are kept in popularity order)."""
-        found = sorted({w for w in words if w in self.postings}, key=lambda w: len(self.postings[w]))
+        found = sorted({w for w in words if self.df(w)}, key=self.df)
         if not found:
             return []
-        cand = self.postings[found[0]]
+        cand = self.posting(found[0]) or []
         for w in found[1:]:
             other = self._posting_set(w)
             narrowed = [i for i in cand if i in other]
@@ -183,17 +187,17 @@ class Index:
     def _posting_set(self, word: str) -> frozenset[int]:
         s = self._sets_by_token.get(word)
         if s is None:
-            s = self._sets_by_token[word] = frozenset(self.postings[word])
+            s = self._sets_by_token[word] = frozenset(self.posting(word) or ())
         return s
 
     def _score(self, i: int, words: list[str]) -> float:
         """0-100: how much of the query the product covers, and how much of the product the query says."""
-        free = self.free[i]
+        free = self.free(i)
         n = len(words)
         weights = [1.5 if j == n - 1 else 1.0 for j in range(n)]
         total = sum(weights)
         best = 0.0
-        for ks in self.keys[i]:
+        for ks in self.keysets(i):
             got = sum(wt for w, wt in zip(words, weights) if w in ks or w in free)
             said = sum(1 for w in ks if w in words or w in STOP)
             s = 100.0 * (0.75 * got / total + 0.25 * said / len(ks))
@@ -203,7 +207,7 @@ class Index:
 
     def _bonus(self, i: int, want: Want) -> float:
         """A few points for the variant whose pack fits what was said (a gallon, a 5 lb bag, 6 eggs)."""
-        p = self.products[i]
+        p = self.product(i)
         size = p.size
         bonus = 0.0
         if want.unit and p.container == want.unit:
@@ -238,6 +242,71 @@ class Index:
 
         found = process.extract(phrase, self.names, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
         return tuple(dict.fromkeys(n for n, _, _ in found))
+
+
+
+class Index(Matcher):
+    """The look-up tables of a catalog held in memory, built once per catalog."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__()
+        self.catalog = catalog
+        products = self.products = catalog.products
+        self._exact: dict[str, list[int]] = {}
+        self._keys: list[list[frozenset[str]]] = []
+        self._free: list[frozenset[str]] = []
+        self._siblings: dict[str, list[int]] = {}
+        postings: dict[str, list[int]] = {}
+        order = sorted(range(len(products)), key=lambda i: -products[i].popularity)
+        self._rank = [0] * len(products)
+        for r, i in enumerate(order):
+            self._rank[i] = r
+        for i, p in enumerate(products):
+            name, names, free = product_keys(p)
+            self._free.append(free)
+            for k in names:
+                self._exact.setdefault(k, []).append(i)
+            self._keys.append([frozenset(k.split()) for k in names])
+            self._siblings.setdefault(name, []).append(i)
+        for i in order:
+            for t in set().union(*self._keys[i], self._free[i]):
+                if t not in STOP:
+                    postings.setdefault(t, []).append(i)
+        self._postings = postings
+        self._sets = {set_key(k) for k in self._exact}
+        self.and_phrases = [k for k in self._exact if " and " in f" {k} "]
+
+    def exact_ids(self, k: str) -> list[int] | None:
+        return self._exact.get(k)
+
+    def sibling_ids(self, namekey: str) -> list[int]:
+        return self._siblings.get(namekey, [])
+
+    def posting(self, word: str) -> list[int] | None:
+        return self._postings.get(word)
+
+    def df(self, word: str) -> int:
+        p = self._postings.get(word)
+        return len(p) if p else 0
+
+    def product(self, i: int) -> Product:
+        return self.products[i]
+
+    def rank(self, i: int) -> int:
+        return self._rank[i]
+
+    def keysets(self, i: int) -> list[frozenset[str]]:
+        return self._keys[i]
+
+    def free(self, i: int) -> frozenset[str]:
+        return self._free[i]
+
+    def has_set(self, words: frozenset[str]) -> bool:
+        return words in self._sets
+
+    @functools.cached_property
+    def vocab(self) -> list[str]:
+        return list(self._postings)
 
     @functools.cached_property
     def names(self) -> list[str]:

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from ..catalog import Catalog, Product
-from ..match import Index, Match, Want
+from ..match import Matcher as Index, Match, Want
 from ..units import packs_for
 from ..words import lang
 from .amounts import Amount, read_amount
 from .normalize import normalize
-from .segment import Protector, split_items
+from .segment import split_items
 
 __all__ = ["parse_request", "ParsedItem", "ParseResult"]
 
@@ -90,13 +90,6 @@ _EACH_RE = re.compile(r"^(?P<amount>.+?)\s+each\s+(?:of\s+)?(?P<list>.+)$")
 _REPEAT_RE = re.compile(r"^(?:x\s*)?(?P<n>\d+|[a-z]+)(?:\s*x)?\s+(?:of\s+)?(?:those|them|these|that|it)$|^x\s*(?P<m>\d+)$")
 
 
-def _protector(index: Index) -> Protector:
-    p = getattr(index, "_protector", None)
-    if p is None:
-        p = index._protector = Protector(index.and_phrases)
-    return p
-
-
 def parse_request(text: str, catalog: Catalog) -> ParseResult:
     """Parse one shopping request against a catalog; never raises on any text.
 
@@ -109,7 +102,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
         text = text[:MAX_REQUEST]
     items: list[ParsedItem] = []
     unparsed: list[str] = []
-    protector = _protector(index)
+    protector = index.protector
     for line in normalize(text).split("\n"):
         phrases = _group(split_items(line, protector), index)
         for phrase in phrases:
