@@ -61,9 +61,9 @@ class Settings:
     @property
     def catalog(self):
         if self._catalog is None:
-            from .catalog import load_catalog
+            from .catalog_cache import open_catalog
 
-            self._catalog = load_catalog(self.catalog_path or None)
+            self._catalog = open_catalog(self.catalog_path or None)
         return self._catalog
 
     @property
