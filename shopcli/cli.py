@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Iterator, List, Optional
 
@@ -294,6 +295,9 @@ def suggest(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `shop` command: every error becomes one line and an exit code."""
+    # A short-lived process: the cyclic collector only slows the building of large stores and
+    # catalogs (reference counting still frees everything as usual).
+    gc.disable()
     out = Output()
     command = typer.main.get_command(app)
     try:

@@ -149,9 +149,9 @@ class Output:
             self.line("no orders")
             return
         if not self.is_terminal:
-            for o in orders:
-                self.line("\t".join([clean(o.get("id"), 40), o.get("created_at") or "", o.get("status") or "",
-                                     f"{o.get('total')} {o.get('currency')}", clean(o.get("request"), 60)]))
+            self.stdout.write("".join(
+                f"{clean(o.get('id'), 40)}\t{o.get('created_at') or ''}\t{o.get('status') or ''}\t"
+                f"{o.get('total')} {o.get('currency')}\t{clean(o.get('request'), 60)}\n" for o in orders))
             self.flush()
             return
         from rich.table import Table

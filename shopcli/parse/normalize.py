@@ -35,6 +35,8 @@ _BULLET_RE = re.compile(r"^[ \t]*(?:[-*•·‣◦–—+>]\s+|[•·‣◦]|\d{
 
 def safe_text(text: str, limit: int | None = None) -> str:
     """User or catalog text made safe to echo on a terminal: control and format characters become '?'."""
+    if text.isprintable():
+        return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
     text = _ESCAPE_RE.sub("", text)
     out = "".join("?" if unicodedata.category(c)[0] == "C" and c not in "\t" else c for c in text)
     if limit is not None and len(out) > limit:
