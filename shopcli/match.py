@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, Product
-from .units import Size, dimension, to_base
+from .units import Size, aligned, dimension, to_base
 from .words import key, tokens
 
 __all__ = ["Index", "Matcher", "Match", "Want", "product_keys", "set_key"]
@@ -54,8 +54,12 @@ def product_keys(p: Product) -> tuple[str, list[str], frozenset[str]]:
             names.append(f"{brand} {name}")
         free.update(brand.split())
     for t in p.tags:
-        free.update(tokens(t))
-        free.add(key(t))
+        if t.startswith("contains"):
+            continue              # "contains-gluten" must not answer "gluten free"
+        words = tokens(t)
+        free.add("-".join(words))  # "gluten-free" answers the words "gluten free" together only
+        if len(words) == 1:
+            free.update(words)
     return name, [k for k in dict.fromkeys(names) if k], frozenset(free)
 
 
@@ -100,23 +104,35 @@ class Matcher:
     def names(self) -> list[str]: raise NotImplementedError
 
     # -- words -------------------------------------------------------------------------------
-    def correct(self, word: str) -> str | None:
-        """The catalog word a misspelt word most likely means, or None."""
+    def correct(self, word: str, context: list[str] = ()) -> str | None:
+        """The catalog word a misspelt word most likely means, or None; among equally close
+        words, the one found in products with the other words of the phrase ("toilet papper")."""
         if self.df(word):
             return word
-        return self._correct(word)
+        options = self._correct(word)
+        if not options:
+            return None
+        known = [self._posting_set(c) for c in context if c != word and self.df(c)]
+        if len(options) == 1 or not known:
+            return options[0]
+        return max(options, key=lambda o: sum(len(self._posting_set(o) & k) for k in known))
 
     def _correct_uncached(self, word: str) -> str | None:
+        """Catalog words within a small number of edits (a swap of two letters is one edit);
+        short words must also keep their first letter, so "caper" never becomes "capri"."""
         if len(word) < 4 or len(word) > 30 or not word.isalpha():
             return None
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
 
-        cutoff = 80.0 if len(word) <= 5 else 74.0
-        found = process.extract(word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+        limit = 1 if len(word) <= 6 else 2 if len(word) <= 10 else 3
+        found = process.extract(word, self.vocab, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        found = [f for f in found if len(word) > 6 or f[0][0] == word[0]]
         if not found:
             return None
-        best = max(found, key=lambda f: (round(f[1]), f[0][0] == word[0], self.df(f[0])))
-        return best[0]
+        closest = min(f[1] for f in found)
+        found.sort(key=lambda f: (f[1], f[0][0] != word[0], -self.df(f[0])))
+        return tuple(f[0] for f in found if f[1] == closest)
 
     def is_name(self, phrase: str) -> bool:
         """Whether a phrase is exactly some product's name or alias."""
@@ -137,8 +153,9 @@ class Matcher:
             return Match("unknown", None, 0.0)
         typo = False
         fixed: list[str] = []
+        content = self._joined(content)
         for w in content:
-            c = self.correct(w)
+            c = self.correct(w, content)
             if c is None:
                 fixed.append(w)
             else:
@@ -170,6 +187,16 @@ class Matcher:
         status = "ambiguous" if rivals or best_score < MATCHED else "matched"
         return Match(status, product, round(best_score, 1), alternatives)
 
+    def _joined(self, words: list[str]) -> list[str]:
+        """ "red hot" -> "redhot" when the catalog writes it as one word."""
+        out: list[str] = []
+        for w in words:
+            if out and (out[-1] + w).isalpha() and self.df(out[-1] + w):
+                out[-1] += w
+            else:
+                out.append(w)
+        return out
+
     def _candidates(self, words: list[str], limit: int = MAX_CANDIDATES) -> list[int]:
         """Products holding the rarest query word and as many of the others as possible, most
         popular first (posting lists are kept in popularity order)."""
@@ -197,8 +224,10 @@ class Matcher:
         weights = [1.5 if j == n - 1 else 1.0 for j in range(n)]
         total = sum(weights)
         best = 0.0
+        tagged = {j for j in range(n - 1) if f"{words[j]}-{words[j + 1]}" in free}
+        tagged |= {j + 1 for j in tagged}
         for ks in self.keysets(i):
-            got = sum(wt for w, wt in zip(words, weights) if w in ks or w in free)
+            got = sum(wt for j, (w, wt) in enumerate(zip(words, weights)) if w in ks or w in free or j in tagged)
             said = sum(1 for w in ks if w in words or w in STOP)
             s = 100.0 * (0.75 * got / total + 0.25 * said / len(ks))
             if s > best:
@@ -216,6 +245,7 @@ class Matcher:
             return bonus
         if want.pack_size is not None:
             ps = want.pack_size
+            ps = Size(ps.count, ps.amount, aligned(ps.unit, size))
             if ps.dimension == size.dimension and abs(ps.base - size.base) <= 0.03 * size.base:
                 bonus += 6.0
             elif ps.unit == "ct" and ps.count == 1 and size.items == ps.amount:
@@ -223,13 +253,11 @@ class Matcher:
             elif ps.count > 1 and size.count == ps.count:
                 bonus += 4.0
             return bonus
-        dim = dimension(want.unit)
+        unit = aligned(want.unit, size)
+        dim = dimension(unit)
         if dim is not None and dim == size.dimension:
-            wanted = to_base(want.quantity, want.unit)
-            if abs(wanted - size.base) <= 0.03 * size.base:
+            if abs(to_base(want.quantity, unit) - size.base) <= 0.03 * size.base:
                 bonus += 5.0
-            elif wanted > size.base and abs(wanted / size.base - round(wanted / size.base)) < 0.03:
-                bonus += 2.0
         elif want.unit is None and size.items > 1 and want.quantity == size.items:
             bonus += 5.0
         return bonus
@@ -240,7 +268,7 @@ class Matcher:
             return ()
         from rapidfuzz import fuzz, process
 
-        found = process.extract(phrase, self.names, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
+        found = process.extract(phrase, self.names, scorer=fuzz.QRatio, limit=3, score_cutoff=72)
         return tuple(dict.fromkeys(n for n, _, _ in found))
 
 

@@ -124,6 +124,7 @@ def _reject_constant(name: str) -> Any:
 
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _WS = re.compile(r"[ \t\n\r]*")
+_LONG_NUMBER = re.compile(rb"\d{19}")
 
 
 @contextlib.contextmanager
@@ -247,10 +248,12 @@ def _decode(path: Path, raw: bytes) -> tuple[str, Any, dict[str, tuple[int, int]
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _damaged(path, f"it is not valid UTF-8 text (byte {exc.start})") from None
-    try:
-        data = orjson.loads(raw)  # about 4x faster than json on a 50 MB store
-    except orjson.JSONDecodeError:
-        data = None  # damaged or unusual: the paths below say precisely what is wrong
+    data = None  # damaged or unusual: the paths below say precisely what is wrong
+    if not _LONG_NUMBER.search(raw):  # orjson turns integers beyond 64 bits into floats
+        try:
+            data = orjson.loads(raw)  # about 4x faster than json on a 50 MB store
+        except orjson.JSONDecodeError:
+            pass
     if isinstance(data, dict):
         try:
             return text, data, _spans(text, data)

@@ -132,7 +132,15 @@ def parse_size(text: str) -> Size | None:
     return Size(count, amount, unit)
 
 
-def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: Size | None = None) -> int:
+def aligned(unit: str | None, size: Size | None) -> str | None:
+    """Shoppers say "oz" of drinks: read it as fluid ounces when the product is sold by volume."""
+    if unit == "oz" and size is not None and size.dimension == "volume":
+        return "fl oz"
+    return unit
+
+
+def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: Size | None = None,
+              container: str | None = None) -> int:
     """Whole packs of a product of ``size`` that cover ``quantity`` ``unit``.
 
     - a measure (2 kg, 3 lb, a gallon) converts across units of one dimension and rounds up;
@@ -140,13 +148,21 @@ def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: S
       at least half of a multi-item pack reads as single items ("12 eggs" -> 1 carton of 12,
       "30 eggs" -> 3, "8 bagels" sold by 6 -> 2; "2 eggs" -> 2 cartons, as "2 milk" is 2 jugs);
     - a count said in dozens arrives as unit "ct" and always counts single items;
+    - a container other than the product's own counts the items of a multipack ("24 cans" of a
+      12 x 12 fl oz case is 2 cases);
     - ``pack_size`` is a size said for each pack ("2 x 500 g", "a 5 lb bag"): the packs are
       ``quantity`` of that size, converted into the product's packs.
     """
     if quantity <= 0:
         return 0
-    if pack_size is not None and size is not None and pack_size.dimension == size.dimension:
-        return _cover(quantity * pack_size.base, size.base)
+    if pack_size is not None and size is not None:
+        pack_size = Size(pack_size.count, pack_size.amount, aligned(pack_size.unit, size))
+        if pack_size.dimension == size.dimension:
+            return _cover(quantity * pack_size.base, size.base)
+    unit = aligned(unit, size)
+    if unit in CONTAINERS and container and unit != container and size is not None and size.count > 1:
+        # "24 cans of coke" sold as 12 x 12 fl oz: the cans are inside the packs
+        return _cover(quantity, size.count)
     dim = dimension(unit)
     if dim is not None and size is not None:
         if dim == size.dimension:

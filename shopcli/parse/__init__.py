@@ -38,6 +38,7 @@ class ParsedItem:
     alternatives: list[tuple[Product, float]] = field(default_factory=list)
     hint: list[str] = field(default_factory=list)
     problem: str | None = None           # an amount that cannot be ordered (zero, negative, absurd)
+    words: str = ""                      # the product words that were matched
 
     def to_dict(self) -> dict:
         d = {
@@ -62,9 +63,13 @@ class ParseResult:
     request: str
     items: list[ParsedItem]
     unparsed: list[str]
+    delivery: str | None = None          # a delivery or pickup clause said in the request
 
     def to_dict(self) -> dict:
-        return {"request": self.request, "items": [i.to_dict() for i in self.items], "unparsed": self.unparsed}
+        d = {"request": self.request, "items": [i.to_dict() for i in self.items], "unparsed": self.unparsed}
+        if self.delivery:
+            d["delivery"] = self.delivery
+        return d
 
 
 def _number(x: float) -> int | float:
@@ -80,8 +85,14 @@ def _filler_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lead, trail
 
 
+# "for the party this weekend I need …": everything up to the wish is preamble
+_PREAMBLE_RE = re.compile(r"^.{0,60}?\b(?:i need|we need|i'd like|i would like|i want|we want|"
+                          r"(?:can|could|would) you (?:please )?(?:get|grab|pick up|buy|add)|please (?:get|grab|buy))\s+")
+
+
 def _strip_filler(text: str) -> str:
     lead, trail = _filler_res()
+    text = _PREAMBLE_RE.sub("", text)
     text = lead.sub("", text)
     return trail.sub("", text).strip()
 
@@ -100,32 +111,56 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     request = text
     if len(text) > MAX_REQUEST:
         text = text[:MAX_REQUEST]
+    clause = _delivery_clause(text)
+    if clause is not None:
+        text = text[:clause.start]
     items: list[ParsedItem] = []
     unparsed: list[str] = []
     protector = index.protector
     for line in normalize(text).split("\n"):
-        phrases = _group(split_items(line, protector), index)
-        for phrase in phrases:
+        line = _HEADER_RE.sub(lambda m: _heading(m[0], index), line)
+        parts = [[c for c in (_strip_filler(p) for p in part) if c] for part in split_items(line, protector)]
+        for phrase in _group([p for p in parts if p], index):
             _read_phrase(phrase, index, items, unparsed)
-    return ParseResult(request, _merge(items), unparsed)
+    return ParseResult(request, _merge(items), unparsed, clause.text if clause else None)
 
 
-def _group(phrases: list[str], index: Index) -> list[str]:
+def _delivery_clause(text: str):
+    """A trailing "… and deliver it tomorrow" is not an item (shop order reads it as the delivery)."""
+    if not _DELIVERY_HINT.search(text):
+        return None
+    from ..delivery import find_clause
+
+    return find_clause(text)
+
+
+_DELIVERY_HINT = re.compile(r"deliver|pick|collect|bring|ship|send|\bby\b", re.IGNORECASE)
+# "taco night: …", "need: …", "weekly shop -", "shopping list" — a heading, not an item
+_HEADER_RE = re.compile(r"^[^:\d]{1,40}:\s*(?=\S|$)")
+
+
+def _heading(text: str, index: Index) -> str:
+    """ "taco night:" is a heading and goes; "milk: 2 gallons" names the product and stays."""
+    words = text.rstrip(": ")
+    return f"{words} " if index.match(words).status == "matched" else ""
+
+
+def _group(parts: list[list[str]], index: Index) -> list[str]:
     """Rejoin phrases that belong together.
 
-    "rice, jasmine" is one item in reversed word order; in "red and green peppers" the lone
+    "rice, jasmine" is one item in reversed word order (only across a comma, and only when the
+    words together name a product of the same shelf); in "red and green peppers" the lone
     modifier "red" borrows the noun of the next phrase ("red peppers").
     """
     out: list[str] = []
-    for p in phrases:
-        if out and not re.search(r"\d", p) and len(p.split()) <= 2:
+    for part in parts:
+        p = part[0]
+        if out and len(part) == 1 and not re.search(r"\d", p) and len(p.split()) <= 2:
             _, prev_rest = read_amount(out[-1])
-            merged = f"{prev_rest} {p}"
-            if prev_rest and index.exact_set(merged) and (
-                    not index.is_name(p) or index.match(merged).product is index.match(p).product):
+            if prev_rest and _reversed_order(prev_rest, p, index):
                 out[-1] = f"{out[-1]} {p}"
                 continue
-        out.append(p)
+        out.extend(part)
     for k in range(len(out) - 1):
         _, rest = read_amount(out[k])
         if len(rest.split()) == 1:
@@ -136,36 +171,70 @@ def _group(phrases: list[str], index: Index) -> list[str]:
     return out
 
 
-def _read_phrase(phrase: str, index: Index, items: list[ParsedItem], unparsed: list[str]) -> None:
-    clean = _strip_filler(phrase)
-    if not clean:
-        return
+def _reversed_order(head: str, modifier: str, index: Index) -> bool:
+    """ "rice" + "jasmine" is "jasmine rice"; "coffee" + "coffee filters" or "rice" + "beans" is not."""
+    from ..words import tokens
+
+    if set(tokens(head)) & set(tokens(modifier)):
+        return False
+    merged = f"{head} {modifier}"
+    if not index.exact_set(merged):
+        return False
+    together = index.match(merged).product
+    alone = index.match(head).product
+    return together is not None and (alone is None or together.category == alone.category)
+
+
+def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: list[str]) -> None:
     m = _REPEAT_RE.match(clean)
     if m and items:
         amt, _ = read_amount(m["n"] or m["m"])
         if amt.said and not amt.problem:
             prev = items[-1]
-            items[-1] = _assemble(f"{prev.text}, {phrase}", amt.quantity, prev, index)
+            items[-1] = _assemble(f"{prev.text}, {clean}", amt.quantity, prev, index)
             return
     m = _EACH_RE.match(clean)
     if m:
         amt, rest = read_amount(m["amount"])
         if amt.said and not rest:
-            parts = _share_noun(re.split(r"\s+(?:and|&|or)\s+", m["list"]), index)
-            for part in parts:
+            parts = [p for p in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|&|or)\s+", m["list"]) if p]
+            for part in _share_noun(parts, index):
                 _add(f"{m['amount']} {part}", part, amt, index, items)
             return
     amt, rest = read_amount(clean)
     rest = _strip_filler(rest)
     if not rest:
-        unparsed.append(phrase)
+        if amt.said and not amt.problem and items and items[-1].words:
+            # "eggs - 2 dozen": an amount on its own is the amount of the item before
+            prev = items.pop()
+            _add(f"{prev.text} - {clean}", prev.words, amt, index, items)
+            return
+        unparsed.append(clean)
         return
     choices = re.split(r"\s+or\s+", rest)
     if len(choices) > 1:
         choices = _share_noun(choices, index)
         _add_choice(clean, choices, amt, index, items)
         return
-    _add(clean, rest, amt, index, items)
+    whole = _ARTICLE_RE.sub("", clean)
+    if whole != rest and index.is_name(whole) and index.match(whole).product is not index.match(rest).product:
+        # "a gallon of water" names a product of its own (a gallon jug, not bottled water)
+        rest = whole
+    _add(clean, _purpose_dropped(rest, index), amt, index, items)
+
+
+_ARTICLE_RE = re.compile(r"^(?:a|an|one|1)\s+")
+_PURPOSE_RE = re.compile(r"\s+for\s+.*$")
+
+
+def _purpose_dropped(words: str, index: Index) -> str:
+    """ "a red onion for the guac": what follows "for" says why, not what (unless it is the name)."""
+    if " for " not in f" {words} ":
+        return words
+    short = _PURPOSE_RE.sub("", words)
+    if short and index.match(short).score > index.match(words).score:
+        return short
+    return words
 
 
 def _share_noun(parts: list[str], index: Index) -> list[str]:
@@ -181,7 +250,9 @@ def _share_noun(parts: list[str], index: Index) -> list[str]:
 def _borrows(word: str, tail: str, index: Index) -> bool:
     """Whether a lone word reads better with the next item's noun ("red" + "peppers") than alone
     ("eggs", "brocoli" are products on their own)."""
-    if index.is_name(word):
+    from ..words import tokens
+
+    if index.is_name(word) or not all(index.df(t) for t in tokens(word)):
         return False
     return index.match(f"{word} {tail}").score > index.match(word).score
 
@@ -191,7 +262,9 @@ def _want(amt: Amount) -> Want:
 
 
 def _add(text: str, product_words: str, amt: Amount, index: Index, items: list[ParsedItem]) -> None:
-    items.append(_item(text, amt, index.match(product_words, _want(amt))))
+    item = _item(text, amt, index.match(product_words, _want(amt)))
+    item.words = product_words
+    items.append(item)
 
 
 def _add_choice(text: str, choices: list[str], amt: Amount, index: Index, items: list[ParsedItem]) -> None:
@@ -218,7 +291,7 @@ def _item(text: str, amt: Amount, match: Match) -> ParsedItem:
     packs = 0
     if product is not None and not amt.problem:
         packs = packs_for(amt.quantity, "ct" if amt.items and unit is None else unit, product.size,
-                          amt.pack_size)
+                          amt.pack_size, product.container)
     return ParsedItem(text=text, quantity=amt.quantity, unit=unit, status=match.status, product=product,
                       score=match.score, packs=packs, alternatives=list(match.alternatives),
                       hint=list(match.hint), problem=amt.problem)
@@ -228,7 +301,7 @@ def _assemble(text: str, times: float, prev: ParsedItem, index: Index) -> Parsed
     """ "3 of those" after an item: that item, three times over."""
     return ParsedItem(text=text, quantity=prev.quantity * times, unit=prev.unit, status=prev.status,
                       product=prev.product, score=prev.score, packs=prev.packs * int(times) if times >= 1 else prev.packs,
-                      alternatives=prev.alternatives, hint=prev.hint, problem=prev.problem)
+                      alternatives=prev.alternatives, hint=prev.hint, problem=prev.problem, words=prev.words)
 
 
 def _merge(items: list[ParsedItem]) -> list[ParsedItem]:

@@ -50,6 +50,11 @@ def tokenize(text: str) -> list[str]:
     last_end = -1
     for m in _TOKEN_RE.finditer(text):
         tok = m[0].replace("’", "'")
+        head, _, tail = tok.partition("-")
+        if tail and head in ("half", "quarter") and canonical_unit(tail) is not None:
+            out.extend((head, tail))
+            last_end = m.end()
+            continue
         if (m.start() == last_end and out and out[-1][-1:].isdigit() and tok[:1].isalpha()
                 and canonical_unit(tok) is None and tok not in ("x", "dozen", "pack", "pk")
                 and not tok.startswith("fl")):
@@ -137,7 +142,7 @@ def _read_number(toks: list[str], i: int) -> tuple[float | None, int, bool]:
         return w["fractions"][t], j, False
     if t in ("half-dozen", "half dozen"):
         return 6.0, i + 1, True
-    if t in ("a", "an") and nxt in ("couple", "pair", "few", "dozen", "half-dozen", "single"):
+    if t in ("a", "an", "another") and nxt in ("couple", "pair", "few", "dozen", "half-dozen", "single"):
         v = w["amounts"][nxt]
         return float(v), _skip(toks, i + 2, ("of",)), nxt in ("dozen", "half-dozen")
     if t in ("couple", "pair", "few", "several", "dozen"):
@@ -147,7 +152,7 @@ def _read_number(toks: list[str], i: int) -> tuple[float | None, int, bool]:
     if v is None:
         v, j = _word_number(toks, i)
         if v is None:
-            if t in ("a", "an", "single"):
+            if t in ("a", "an", "single", "another"):
                 return 1.0, i + 1, False
             return None, i, False
     frac, j = _fraction_tail(toks, j)
@@ -216,6 +221,8 @@ def read_amount(text: str) -> tuple[Amount, str]:
         # multiplier: "2x", "2 x 500 g", "3 of those"
         if j < len(toks) and toks[j] in ("x", "×", "*"):
             j += 1
+        # "2 more cans", "an extra bag"
+        j = _skip(toks, j, ("more", "additional"))
         amt.quantity = q
         j = _read_unit(toks, j, amt)
     else:
@@ -286,7 +293,11 @@ def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
             size = _size_phrase(toks[j + 1:k])
             if size is not None:
                 amt.pack_size, j = size, k + 1
-    return _skip(toks, j, ("of",))
+    j = _skip(toks, j, ("of",))
+    if amt.unit is not None and amt.unit not in MEASURES and amt.pack_size is None and j + 1 < len(toks) \
+            and re.fullmatch(r"\d{1,3}", toks[j]) and canonical_unit(toks[j + 1]) is None:
+        amt.pack_size, j = Size(1, float(toks[j]), "ct"), j + 1
+    return j
 
 
 def _size_phrase(toks: list[str]) -> Size | None:
@@ -338,10 +349,14 @@ def _read_tail(rest: list[str], amt: Amount) -> list[str]:
             else:
                 amt.quantity, amt.unit, amt.said = q, u, True
             return rest[:-2]
-        if re.fullmatch(r"\d+", rest[-1]) and len(rest[-1]) <= 4 and not re.fullmatch(r"\d+", rest[-2]):
+        if re.fullmatch(r"\d+", rest[-1]) and len(rest[-1]) <= 4 and not re.fullmatch(r"\d+", rest[-2]) \
+                and rest[-2] not in _NUMBERED:
             amt.quantity, amt.said = float(rest[-1]), True
             return rest[:-1]
     return rest
+
+
+_NUMBERED = frozenset({"size", "stage", "step", "no", "number", "#", "grade", "type", "sz"})
 
 
 def _check(amt: Amount) -> None:

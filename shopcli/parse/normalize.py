@@ -55,6 +55,8 @@ def normalize(text: str) -> str:
     if "$" in text or _MONEY_WORD_RE.search(text):
         text = _PRICE_RE.sub(" ", text)
     text = _BULLET_RE.sub("", text)
+    if "?" in text or "!" in text:
+        text = text.replace("?", " ").replace("!", " ")
     if "," in text:
         text = _THOUSANDS_RE.sub(lambda m: m[1] + m[2].replace(",", ""), text)
         text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)

@@ -14,14 +14,15 @@ from ..words import lang
 
 __all__ = ["split_items", "Protector"]
 
-_MARK = "\x01"
 _NUMBER_AND = re.compile(
     r"\b(hundred|thousand)\s+and\s+(?=[a-z0-9])"
-    r"|\b(\d+|[a-z]+)\s+and\s+(?=(?:a|an|one)\s+(?:half|quarter|third)\b|\d+/\d+)"
+    r"|\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+and\s+"
+    r"(?=(?:a|an|one)\s+(?:half|quarter|third)\b"
+    r"|\d+/\d+)"
 )
 
 # "2 each of red and green peppers": the list after "each" is read as a whole, later
-_EACH_LIST = re.compile(r"(\beach\s+(?:of\s+)?)([^,;]+)")
+_EACH_LIST = re.compile(r"(\beach\s+(?:of\s+)?)([^;]+)")
 
 
 @functools.cache
@@ -55,7 +56,7 @@ class Protector:
                     self._cores.setdefault(core, set()).update(rest)
 
     def hide(self, text: str) -> str:
-        text = _NUMBER_AND.sub(lambda m: m[0].replace("and", _MARK), text)
+        text = _NUMBER_AND.sub(lambda m: m[0].replace("and", "AND"), text)
         text = _EACH_LIST.sub(lambda m: m[1] + _hide_words(m[2]), text)
         if not self._cores or not _CONNECTOR.search(text):
             return text
@@ -68,7 +69,7 @@ class Protector:
                 continue
             follow = self._cores[core]
             if follow is None or (j + 2 < len(words) and _word_key(words[j + 2]) in follow):
-                words[j] = _MARK + words[j] + _MARK
+                words[j] = _hide_words(words[j])
         return " ".join(words)
 
 
@@ -77,27 +78,34 @@ _CONNECTOR = re.compile(r"(?:^|\s)(?:and|&|n|'n')(?=\s)")
 
 
 def _word_key(word: str) -> str:
-    from ..words import singular
+    from ..words import tokens
 
-    return singular(word.strip(".,;:!?()\"'"))
+    found = tokens(word)
+    return found[0] if found else ""
 
 
 def _hide_words(phrase: str) -> str:
-    return re.sub(r"\b(and|with|plus|then|also)\b|&", lambda m: _MARK + m[0] + _MARK, phrase)
+    """Separators made invisible to splitting: words upper-cased (requests are lower-cased by
+    then), "," and "&" swapped for control characters; ``_unhide`` restores them."""
+    phrase = re.sub(r"\b(?:and|with|plus|then|also|or|n|'n')\b", lambda m: m[0].upper(), phrase)
+    return phrase.replace(",", "\x02").replace("&", "\x03")
 
 
 def _unhide(text: str) -> str:
-    text = re.sub(_MARK + r"([^" + _MARK + r"]*)" + _MARK, r"\1", text)
-    return text.replace(_MARK, "and")
+    return text.replace("\x02", ",").replace("\x03", "&").lower()
 
 
-def split_items(line: str, protector: Protector) -> list[str]:
-    """Item phrases of one line, in order, without separators."""
+def split_items(line: str, protector: Protector) -> list[list[str]]:
+    """Item phrases of one line, in order, without separators: one list per comma- or
+    semicolon-separated part, holding the phrases that words such as "and" separate in it."""
     hidden = protector.hide(line)
-    out: list[str] = []
+    out: list[list[str]] = []
     for part in re.split(r"[;,]|\s-\s|\s/\s", hidden):
+        pieces = []
         for piece in _separator_re().split(part):
             piece = _unhide(piece).strip(" .!?:")
             if piece:
-                out.append(piece)
+                pieces.append(piece)
+        if pieces:
+            out.append(pieces)
     return out
