@@ -100,7 +100,7 @@ class Output:
                 product.append("\nor " + ", ".join(clean(p.name, 40) for p, _ in it.alternatives[:3]),
                                style="dim")
             if it.status == "unknown" and it.hint:
-                product.append("did you mean " + ", ".join(clean(h, 40) for h in it.hint), style="dim")
+                product.append("\ndid you mean " + ", ".join(clean(h, 40) for h in it.hint), style="dim")
             status = Text(it.status + (f" {it.score:.0f}" if it.product else ""), style=styles[it.status])
             if it.problem:
                 status = Text(clean(it.problem, 60), style="red")
@@ -194,7 +194,7 @@ def receipt_lines(order: dict, placed: bool) -> Iterable[str]:
     for s in order.get("suggestions") or []:
         yield f"suggest: {clean(s['name'], 60)} [{clean(s['sku'], 40)}] ({clean(s['reason'], 80)})"
     if placed:
-        yield f"placed {clean(order.get('id'), 40)} ({order.get('status')})"
+        yield f"placed {clean(order.get('id'), 40)}"
     else:
         yield "not placed (dry run)"
 
