@@ -268,3 +268,47 @@ def test_store_under_a_file_is_exit_3(env, tmp_path):
     blocker.write_text("x")
     r = shop("--db", str(blocker / "orders.json"), "order", "--yes", "milk")
     assert r.returncode == 3 and b"Traceback" not in r.stderr
+
+
+def test_stdin_bad_lines_are_refused_one_by_one(env):
+    long_line = "milk " * 2100                      # a 10 kB line
+    data = ("2 milk\n" + long_line + "\n\xff\xfe 3 eggs\n2 milk\x00; rm -rf ~\n\x1b[2J2 onions\n").encode("utf-8",
+                                                                                                      "surrogateescape")
+    data = data.replace("\xff\xfe".encode(), b"\xff\xfe")
+    r = shop("order", "--json", input=data)
+    assert r.returncode == 2
+    placed = [json.loads(l) for l in r.stdout.splitlines()]
+    assert [o["lines"][0]["sku"] for o in placed] == ["MILK-WHOLE-1GAL", "EGG-L-12", "ONION-Y"]
+    err = r.stderr.decode()
+    assert "line 2" in err and "10,000" in err and "line 4" in err and "NUL" in err
+    assert b"\x1b" not in r.stdout + r.stderr and b"Traceback" not in r.stderr
+    stored = json.loads(shop("orders", "list", "--json").stdout)
+    assert len(stored) == 3 and all("\x1b" not in o["request"] for o in stored)
+
+
+def test_rich_markup_in_catalog_names_is_literal(env, tmp_path):
+    cat = tmp_path / "markup.json"
+    cat.write_text(json.dumps([{"sku": "M1", "name": "[bold red]Danger[/] Soap [/]", "price": "1.00",
+                                "aliases": ["soap"]}]))
+    r = run("--catalog", str(cat), "order", "--yes", "soap")
+    assert r.exit_code == 0 and "[bold red]Danger[/] Soap [/]" in r.stdout
+
+
+def test_interactive_repair_asks_and_resolves(env, monkeypatch):
+    from shopcli import ordering
+    from shopcli import orders as core
+    from shopcli.catalog import load_catalog
+    from shopcli.render import Output
+    import io
+    from datetime import datetime, timezone
+
+    catalog = load_catalog(MINI)
+    now = datetime(2026, 11, 23, 14, 3, tzinfo=timezone.utc)
+    draft = core.draft_order("yellow or white onions and 2 xyzzy and milk", catalog, now)
+    assert len(draft.problems) == 2
+    answers = iter(["2", "skim milk"])
+    monkeypatch.setattr("typer.prompt", lambda *a, **k: next(answers))
+    fixed = ordering._repair(draft, catalog, now, Output(io.StringIO(), io.StringIO()))
+    assert fixed is not None and not fixed.problems
+    assert sorted((l["sku"], l["packs"]) for l in fixed.doc["lines"]) == [
+        ("MILK-SKIM-1GAL", 2), ("MILK-WHOLE-1GAL", 1), ("ONION-W", 1)]

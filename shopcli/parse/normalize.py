@@ -80,6 +80,9 @@ def _unicode_fold(text: str) -> str:
         if cat[0] == "C" or cat == "Zl" or cat == "Zp":
             chars.append(" " if cat in ("Cc", "Zl", "Zp") else "")
             continue
+        if cat in ("So", "Sk") or c == "\ufffd":
+            chars.append(" ")  # emoji, symbols, undecodable bytes: never part of an amount or name
+            continue
         if cat == "Nd" and not c.isascii():
             chars.append(str(unicodedata.decimal(c)))
             continue
