@@ -12,10 +12,10 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..units import CONTAINERS, MEASURES, Size, canonical_unit
+from ..units import MEASURES, Size, canonical_unit
 from ..words import lang
 
-__all__ = ["Amount", "read_amount", "MAX_QUANTITY"]
+__all__ = ["Amount", "read_amount", "tokenize", "MAX_QUANTITY"]
 
 MAX_QUANTITY = 10_000.0
 
@@ -244,13 +244,7 @@ def read_amount(text: str) -> tuple[Amount, str]:
 
 def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
     """Unit, container and pack size after a number; fills ``amt`` and returns the next index."""
-    # "1 (14.5 oz) can", "2 (6-pack) ..."
-    if j < len(toks) and toks[j] == "(":
-        k = toks.index(")", j) if ")" in toks[j:] else -1
-        if k > j:
-            size = _size_phrase(toks[j + 1:k])
-            if size is not None:
-                amt.pack_size, j = size, k + 1
+    j = _paren_size(toks, j, amt)  # "1 (14.5 oz) can"
     # "12 pack of coke", "6-pack": a count then the singular "pack" names the pack size
     k = j + 1 if j < len(toks) and toks[j] == "-" else j
     if k < len(toks) and toks[k] in ("pack", "pk") and amt.quantity > 1 and amt.pack_size is None:
@@ -264,39 +258,35 @@ def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
             amt.pack_size, j = Size(1, q2, u), k2
         elif u == "pack" or u == "case":
             amt.pack_size, amt.unit, j = Size(1, q2, "ct"), u, k2
-        elif u is not None:
-            pass
     u, k = _unit_at(toks, j)
     if u == "dozen":
         amt.quantity, amt.items, j = amt.quantity * 12, True, _skip(toks, k, ("of",))
         return j
     if u is not None and not (u == "pack" and k < len(toks) and toks[k] not in ("of",) and amt.unit):
-        if u in MEASURES and amt.pack_size is None:
+        u2, k2 = _unit_at(toks, k) if u in MEASURES and amt.pack_size is None else (None, k)
+        if u2 is not None and u2 not in MEASURES:
             # "5 lb bag of flour": a measure followed by a container is the pack size
-            u2, k2 = _unit_at(toks, k)
-            if u2 is not None and u2 not in MEASURES:
-                amt.pack_size = Size(1, amt.quantity, u)
-                amt.quantity, amt.unit, k = 1.0, u2, k2
-            else:
-                amt.unit = u
-        elif u in MEASURES:
-            amt.unit = u
-        elif amt.unit is None:
+            amt.pack_size = Size(1, amt.quantity, u)
+            amt.quantity, amt.unit, k = 1.0, u2, k2
+        elif u in MEASURES or amt.unit is None:
             amt.unit = u
         j = k
         if u == "each" and j < len(toks) and toks[j] == "of":
             amt.unit = None
-    # "2 bags (5 lb) of rice"
-    if j < len(toks) and toks[j] == "(":
-        k = toks.index(")", j) if ")" in toks[j:] else -1
-        if k > j and amt.pack_size is None:
-            size = _size_phrase(toks[j + 1:k])
-            if size is not None:
-                amt.pack_size, j = size, k + 1
-    j = _skip(toks, j, ("of",))
+    j = _skip(toks, _paren_size(toks, j, amt), ("of",))  # "2 bags (5 lb) of rice"
     if amt.unit is not None and amt.unit not in MEASURES and amt.pack_size is None and j + 1 < len(toks) \
             and re.fullmatch(r"\d{1,3}", toks[j]) and canonical_unit(toks[j + 1]) is None:
         amt.pack_size, j = Size(1, float(toks[j]), "ct"), j + 1
+    return j
+
+
+def _paren_size(toks: list[str], j: int, amt: Amount) -> int:
+    """A pack size in parentheses at toks[j] ("(14.5 oz)"), taken when none was said yet."""
+    if j < len(toks) and toks[j] == "(" and ")" in toks[j:] and amt.pack_size is None:
+        k = toks.index(")", j)
+        size = _size_phrase(toks[j + 1:k])
+        if size is not None:
+            amt.pack_size, j = size, k + 1
     return j
 
 
@@ -329,9 +319,7 @@ def _read_tail(rest: list[str], amt: Amount) -> list[str]:
         inner = rest[k + 1:-1]
         size = _size_phrase(inner)
         if size is not None:
-            if amt.pack_size is None and amt.unit is None and amt.said is False:
-                amt.pack_size = size
-            elif amt.pack_size is None:
+            if amt.pack_size is None:
                 amt.pack_size = size
             return rest[:k]
         if len(inner) == 1 and _num(inner[0]) is not None and not amt.said:
@@ -341,13 +329,11 @@ def _read_tail(rest: list[str], amt: Amount) -> list[str]:
         # "rice 2 kg", "eggs 18 ct", "milk 2"
         u, k = _unit_at(rest, len(rest) - 1)
         if u is not None and k == len(rest) and _num(rest[-2]) is not None and len(rest) >= 3:
-            q = _num(rest[-2]) or 0.0
-            if u in MEASURES and u != "ct":
-                amt.quantity, amt.unit, amt.said = q, u, True
-            elif u == "ct":
-                amt.quantity, amt.items, amt.said = q, True, True
+            amt.quantity, amt.said = _num(rest[-2]) or 0.0, True
+            if u == "ct":
+                amt.items = True
             else:
-                amt.quantity, amt.unit, amt.said = q, u, True
+                amt.unit = u
             return rest[:-2]
         if re.fullmatch(r"\d+", rest[-1]) and len(rest[-1]) <= 4 and not re.fullmatch(r"\d+", rest[-2]) \
                 and rest[-2] not in _NUMBERED:
@@ -372,5 +358,3 @@ def _check(amt: Amount) -> None:
     elif q < 0.01:
         amt.problem = f"the amount {q:g} is too small"
 
-
-__all__ += ["tokenize", "CONTAINERS"]
