@@ -312,3 +312,19 @@ def test_interactive_repair_asks_and_resolves(env, monkeypatch):
     assert fixed is not None and not fixed.problems
     assert sorted((l["sku"], l["packs"]) for l in fixed.doc["lines"]) == [
         ("MILK-SKIM-1GAL", 2), ("MILK-WHOLE-1GAL", 1), ("ONION-W", 1)]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores permissions")
+def test_read_only_store_folder_is_exit_3_and_unchanged(env, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "orders.json"
+    assert shop("--db", str(db), "order", "--yes", "milk").returncode == 0
+    before = db.read_bytes()
+    folder.chmod(0o555)
+    try:
+        r = shop("--db", str(db), "order", "--yes", "milk")
+        assert r.returncode == 3 and r.stderr.count(b"\n") == 1
+        assert db.read_bytes() == before
+    finally:
+        folder.chmod(0o755)
