@@ -15,11 +15,13 @@ is the prior and the orders the evidence: a pair seen once among few orders bare
 catalog complement that shoppers never buy together fades away, and raw lift's habit of ranking
 one-off rarities first is gone. Candidates are ranked by a tempered naive-Bayes posterior,
 ``P(c)^β · Π_b λ_bc``: the product of lifts pools the evidence of every basket item, and the
-tempered popularity prior (β = 1/2) keeps a strongly associated but rarely bought item from
-outranking one that is both associated and commonly bought — confidence alone (β = 1) just
-suggests milk and bananas to everyone, lift alone (β = 0) suggests curiosities. Only candidates
+tempered popularity prior (β = 3/4) keeps a strongly associated but rarely bought item from
+outranking one that is both associated and commonly bought. With β = 1 this is naive Bayes, which
+drifts towards staples (onions first for spaghetti); with β = 0 it is lift alone, which ranks
+noisy rarities first and loses a fifth of the hits (see benchmarks/eval_suggest.py). Only candidates
 positively associated with at least one basket item (some λ > 1) are shown. Suggestions shoppers
-accept (buy in their next order) earn a small boost.
+accept (buy in their next order) earn a small boost. The score shown is ``r / (1 + r)`` of that
+ranking quantity ``r``: 0 to 1, in the ranking's order.
 
 **Statistics** (orders, per-SKU order counts, pair co-occurrence counts, packs held, suggestions
 offered and accepted, the last order's suggestions) live in a small sidecar file next to the store,
@@ -30,43 +32,47 @@ document; a reader compares the two (and the store's order counter) reading only
 store file, and rebuilds the statistics from the orders when they disagree — after a crash between
 the two writes, or after orders written by something that does not keep the statistics. Pair counts
 are kept for at most ``PARTNER_CAP`` partners per SKU (the least frequent are dropped), which bounds
-the file by the catalog, not by the history.
+the file by the catalog, not by the history; each SKU's partners are one string, decoded only for
+the SKUs of a basket. Catalog-wide facts (popularity total, shelves, who names whom as complement,
+diet-tag shares) are summarised once per catalog version, in a file beside the catalog cache.
 
 **Good manners**: never an item of the basket, nor another variant of a product family in it (same
 name, or same head noun on the same shelf: no "2% Milk" for "Whole Milk"), at most one item per
 family, nothing out of stock (stock minus packs held by orders that are not cancelled), nothing that
-conflicts with the tags asked for (``require_tags``/``exclude_tags``, or a diet the basket shows:
-when every basket product carries a diet tag such as "vegan" and at least one was chosen for it, a
-variant without the tag existing, the shelf mostly lacking it or the name saying so).
+conflicts with the tags asked for (``require_tags``/``exclude_tags``, or a diet the basket shows).
+A basket shows a diet when every product in it carries the tag (e.g. "vegan") *and* that is unlikely
+by chance: the product of each item's share of its family carrying the tag, weighted by popularity,
+is at most 1/4 (0 when the name says it, "Vegan Butter"). Oat milk among milks shows a diet; bananas
+and spaghetti, vegan anyway, do not, so spaghetti still gets parmesan.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
 import math
 import os
 import re
-import secrets
-import tempfile
 import weakref
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from .catalog import Catalog, Product
 from .errors import DataError, NotDone
 
-__all__ = ["Suggestion", "Stats", "suggest_for", "order_suggestions", "run_suggest", "load_stats",
-           "stats_path", "record_placed", "record_cancelled", "DIET_TAGS"]
+__all__ = ["Suggestion", "Stats", "PairCounts", "suggest_for", "implied_tags", "order_suggestions",
+           "run_suggest", "load_stats", "stats_path", "record_placed", "record_cancelled", "DIET_TAGS"]
 
 TABLE = "orders"
 META_KEY = "suggest_stats"          # the token of the matching sidecar, in the store's meta document
-STATS_VERSION = 1
+STATS_VERSION = 2
 
-PRIOR_STRENGTH = 2.0                # K: pseudo-expected co-occurrences behind the prior lift
-COMPLEMENT_PRIOR = 6.0              # μ for a SKU the catalog names as a complement
+PRIOR_STRENGTH = 5.0                # K: pseudo-expected co-occurrences behind the prior lift
+COMPLEMENT_PRIOR = 4.0              # μ for the first SKU a product names as complement (less for later ones)
 SHELF_PRIOR = (3.0, 2.2, 1.6)       # μ for the best, second and third product of a named shelf
-POPULARITY_WEIGHT = 0.5             # β: how much how often an item is bought counts
+POPULARITY_WEIGHT = 0.75            # β: how much how often an item is bought counts
 POPULARITY_PRIOR = 10.0             # pseudo-orders behind the catalog's popularity
 ACCEPT_WEIGHT = 0.5                 # at most +50% for a suggestion always accepted
 ACCEPT_PRIOR = 5.0                  # pseudo-offers: one acceptance is not a habit
@@ -76,7 +82,8 @@ MAX_PAIR_BASKET = 60                # larger orders count their items but not th
 HEAD_BYTES = 1 << 16                # how much of the store file holds its meta document
 REBUILD_LOCK_TIMEOUT = 2.0
 
-DIET_TAGS = frozenset({"vegan", "vegetarian", "gluten-free", "dairy-free", "nut-free", "halal", "kosher"})
+DIET_TAGS = frozenset({"vegan", "vegetarian", "gluten-free", "dairy-free", "nut-free"})  # read from a basket
+DIET_EVIDENCE = 0.25                # at most this chance of an all-tagged basket without the diet
 _GENERIC_HEADS = frozenset({"sauce", "powder", "paste", "mix", "seasoning"})
 
 
@@ -99,7 +106,7 @@ class Stats:
 
     orders: int = 0
     items: dict[str, int] = field(default_factory=dict)           # SKU -> orders holding it
-    pairs: dict[str, dict[str, int]] = field(default_factory=dict)  # SKU -> partner -> orders with both
+    pairs: PairCounts = field(default_factory=lambda: PairCounts())  # SKU -> partner -> orders with both
     held: dict[str, int] = field(default_factory=dict)            # SKU -> packs held
     offered: dict[str, int] = field(default_factory=dict)         # SKU -> receipts suggesting it
     accepted: dict[str, int] = field(default_factory=dict)        # SKU -> times bought right after
@@ -146,7 +153,7 @@ class Stats:
             _bump(self.accepted, s, sign)
 
     @staticmethod
-    def _pair(pairs: dict[str, dict[str, int]], a: str, b: str, sign: int) -> None:
+    def _pair(pairs: PairCounts, a: str, b: str, sign: int) -> None:
         row = pairs.get(a)
         if row is None:
             if sign < 0:
@@ -166,7 +173,7 @@ class Stats:
     # -- the sidecar format
     def to_json(self) -> dict:
         return {"version": STATS_VERSION, "token": self.token, "counter": self.counter, "docs": self.docs,
-                "orders": self.orders, "items": self.items, "pairs": self.pairs, "held": self.held,
+                "orders": self.orders, "items": self.items, "pairs": self.pairs.encoded(), "held": self.held,
                 "offered": self.offered, "accepted": self.accepted, "last_suggested": self.last_suggested}
 
     @classmethod
@@ -182,10 +189,67 @@ class Stats:
         token, last = obj.get("token"), obj.get("last_suggested")
         if not (token is None or isinstance(token, str)) or not isinstance(last, list):
             return None
-        return cls(orders=obj["orders"], items=obj["items"], pairs=obj["pairs"], held=obj["held"],
+        return cls(orders=obj["orders"], items=obj["items"], pairs=PairCounts(obj["pairs"]), held=obj["held"],
                    offered=obj["offered"], accepted=obj["accepted"],
                    last_suggested=[s for s in last if isinstance(s, str)], token=token,
                    counter=obj["counter"], docs=obj["docs"])
+
+
+class PairCounts(MutableMapping):
+    """SKU -> {partner: orders holding both}. On disk each SKU's partners are one string
+    ("SKU<TAB>count<TAB>…", most frequent first), decoded only when asked for: a suggestion reads
+    the rows of its basket, not the 100,000 counts of the whole file."""
+
+    __slots__ = ("_raw", "_rows")
+
+    def __init__(self, raw: Mapping[str, str] | None = None) -> None:
+        self._raw: dict[str, str] = dict(raw or {})
+        self._rows: dict[str, dict[str, int]] = {}
+
+    def __getitem__(self, sku: str) -> dict[str, int]:
+        row = self._rows.get(sku)
+        if row is None:
+            text = self._raw.pop(sku)
+            row = self._rows[sku] = _decode_row(text)
+        return row
+
+    def __setitem__(self, sku: str, row: dict[str, int]) -> None:
+        self._raw.pop(sku, None)
+        self._rows[sku] = row
+
+    def __delitem__(self, sku: str) -> None:
+        if self._rows.pop(sku, None) is None:
+            del self._raw[sku]
+
+    def __contains__(self, sku: object) -> bool:
+        return sku in self._rows or sku in self._raw
+
+    def __iter__(self):
+        yield from list(self._rows)
+        yield from list(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._rows) + len(self._raw)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def encoded(self) -> dict[str, str]:
+        out = dict(self._raw)
+        for sku, row in self._rows.items():
+            out[sku] = "\t".join(f"{p}\t{n}" for p, n in sorted(row.items(), key=lambda kv: (-kv[1], kv[0]))
+                                 if "\t" not in p and "\n" not in p)
+        return out
+
+
+def _decode_row(text) -> dict[str, int]:
+    if not isinstance(text, str) or not text:
+        return {}
+    parts = text.split("\t")
+    try:
+        return dict(zip(parts[::2], map(int, parts[1::2])))
+    except ValueError:
+        return {}
 
 
 def _bump(counts: dict[str, int], key: str, by: int) -> None:
@@ -214,8 +278,13 @@ def _suggested(doc: dict) -> list[str]:
 
 
 def stats_path(store) -> Path:
-    """The statistics file of a store: ``<store>.stats.json`` beside it (links resolved, like the lock)."""
-    return Path(os.path.realpath(store.path) + ".stats.json")
+    """The statistics file of a store (a Store or its path): ``<store>.stats.json`` beside it
+    (links resolved, like the lock)."""
+    return Path(os.path.realpath(_store_path(store)) + ".stats.json")
+
+
+def _store_path(store) -> Path:
+    return Path(os.path.abspath(Path(getattr(store, "path", store)).expanduser()))
 
 
 _cache: dict[str, tuple[tuple, Stats]] = {}
@@ -231,7 +300,14 @@ def _read_sidecar(path: Path) -> Stats | None:
     if hit is not None and hit[0] == sig:
         return hit[1]
     try:
-        stats = Stats.from_json(json.loads(path.read_bytes()))
+        raw = path.read_bytes()
+        gc_was = gc.isenabled()
+        gc.disable()                        # json.loads builds many small objects: no need to scan them
+        try:
+            stats = Stats.from_json(json.loads(raw))
+        finally:
+            if gc_was:
+                gc.enable()
     except (OSError, ValueError, RecursionError):
         return None
     if stats is not None:
@@ -240,8 +316,15 @@ def _read_sidecar(path: Path) -> Stats | None:
 
 
 def _write_sidecar(path: Path, stats: Stats) -> None:
-    """Replace the sidecar atomically and durably (temporary file in the same folder, fsync, rename)."""
-    data = json.dumps(stats.to_json(), separators=(",", ":")).encode("ascii")
+    _write_json(path, stats.to_json())
+    _cache.pop(str(path), None)
+
+
+def _write_json(path: Path, obj) -> None:
+    """Replace ``path`` atomically and durably (temporary file in the same folder, fsync, rename)."""
+    import tempfile
+
+    data = json.dumps(obj, separators=(",", ":")).encode("ascii")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -263,7 +346,6 @@ def _write_sidecar(path: Path, stats: Stats) -> None:
             os.close(dfd)
     except OSError:
         pass
-    _cache.pop(str(path), None)
 
 
 _META_HEAD = re.compile(rb'\s*\{\s*"_meta"\s*:\s*')
@@ -301,29 +383,33 @@ def _order_counter(meta: Mapping) -> int:
 
 
 def load_stats(store) -> Stats:
-    """The store's statistics, cheaply: the sidecar if it matches the store, else rebuilt.
+    """The statistics of a store (a Store or its path), cheaply: the sidecar if it matches the
+    store, else rebuilt.
 
     Reads the sidecar and the head of the store file only; the orders are parsed only to rebuild.
     :raises DataError: the store is damaged (only noticed when the sidecar does not match).
     """
-    meta = _head_meta(store.path)
+    from_path = _store_path(store)
+    meta = _head_meta(from_path)
     if meta is None:
-        meta = store.read_meta()
+        from .store import Store
+
+        meta = Store(from_path).read_meta()
     if not meta:
         return Stats()                      # no store yet, or an empty one
     path = stats_path(store)
     stats = _read_sidecar(path)
     if stats is not None and stats.token == meta.get(META_KEY) and stats.counter == _order_counter(meta):
         return stats
-    return _rebuild(store, path)
+    return _rebuild(from_path, path)
 
 
-def _rebuild(store, path: Path) -> Stats:
+def _rebuild(store_path: Path, path: Path) -> Stats:
     """Recount every order; saved under the store's lock when it can be had quickly."""
     from .store import Store
 
     try:
-        with Store(store.path, lock_timeout=REBUILD_LOCK_TIMEOUT).transaction() as tx:
+        with Store(store_path, lock_timeout=REBUILD_LOCK_TIMEOUT).transaction() as tx:
             stats = Stats.build(tx.table(TABLE).all())
             stats.token = tx.meta.get(META_KEY)
             stats.counter = _order_counter(tx.meta)
@@ -334,7 +420,7 @@ def _rebuild(store, path: Path) -> Stats:
             return stats
     except (DataError, RuntimeError):
         # Locked by a long writer (or already in a transaction here): count a snapshot, save nothing.
-        return Stats.build(store.table(TABLE))
+        return Stats.build(Store(store_path).table(TABLE))
 
 
 def record_placed(tx, store, docs: list[dict]) -> None:
@@ -361,13 +447,19 @@ def _update(tx, store, added: list[dict] = (), cancelled: dict | None = None) ->
                 stats.observe(doc)
             if cancelled is not None:
                 stats.forget(cancelled, _previous_suggested(table, cancelled))
-        stats.token = secrets.token_hex(8)
+        stats.token = _new_token()
         stats.counter = _order_counter(tx.meta)
         stats.docs = docs
         tx.meta[META_KEY] = stats.token
         _write_sidecar(path, stats)
     except Exception:  # noqa: BLE001 - statistics are derived data and must never stop an order
-        tx.meta[META_KEY] = secrets.token_hex(8)    # whatever the sidecar says now is stale
+        tx.meta[META_KEY] = _new_token()    # whatever the sidecar says now is stale
+
+
+def _new_token() -> str:
+    import secrets
+
+    return secrets.token_hex(8)
 
 
 def _previous_suggested(table, doc: dict) -> list[str]:
@@ -392,95 +484,133 @@ def _previous_suggested(table, doc: dict) -> list[str]:
 
 
 class _CatalogView:
-    """What the engine needs from a catalog, computed once per catalog and on demand."""
+    """What the engine needs from a catalog: per-product look-ups on demand, plus a summary of
+    catalog-wide facts (see :func:`_summary`)."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        pops = [max(p.popularity, 0.0) for p in catalog.products]
-        total = sum(pops)
-        smooth = 0.1 * total / len(pops) if total > 0 else 1.0
-        self._pop_norm = total + smooth * len(pops)
-        self._pop_smooth = smooth
+        summary = _summary(catalog)
+        self._pop_norm: float = summary["pop_norm"]
+        self._pop_smooth: float = summary["pop_smooth"]
+        self._listed_by: dict[str, list[str]] = summary["listed_by"]
+        self._shelves: dict[str, list[str]] = summary["shelves"]
+        self._tag_share: dict[str, dict[str, float]] = summary["tag_share"]
         self._families: dict[str, tuple] = {}
-        self._shelves: dict[str, list[Product]] | None = None
-        self._listed_by: dict[str, list[str]] | None = None
         self._complements: dict[str, dict[str, float]] = {}
-        self._tag_share: dict[tuple[str, str], float] = {}
-        self._family_members: dict[tuple, list[Product]] | None = None
 
     def popularity_share(self, p: Product) -> float:
         return (max(p.popularity, 0.0) + self._pop_smooth) / self._pop_norm
 
     def family(self, p: Product) -> tuple:
-        """Family keys: the name, and the head noun on its shelf."""
         keys = self._families.get(p.sku)
         if keys is None:
-            name = " ".join(p.name.lower().split())
-            keys = (("name", name),)
-            if p.category:
-                keys += (("head", p.category.lower(), _head(name)),)
-            self._families[p.sku] = keys
+            keys = self._families[p.sku] = _family(p)
         return keys
-
-    def shelf(self, name: str) -> list[Product]:
-        """The three most popular products of a category (by its name, any case)."""
-        if self._shelves is None:
-            shelves: dict[str, list[Product]] = {}
-            for p in self.catalog.products:
-                if p.category and p.stock != 0:
-                    shelves.setdefault(p.category.lower(), []).append(p)
-            self._shelves = {k: sorted(v, key=lambda p: (-p.popularity, p.sku))[:len(SHELF_PRIOR)]
-                             for k, v in shelves.items()}
-        return self._shelves.get(name.lower(), [])
 
     def complements(self, p: Product) -> dict[str, float]:
         """SKU -> prior lift μ for the products the catalog says go with ``p`` (either way round)."""
         out = self._complements.get(p.sku)
         if out is not None:
             return out
-        if self._listed_by is None:
-            listed: dict[str, list[str]] = {}
-            for q in self.catalog.products:
-                for ref in q.complements:
-                    if ref in self.catalog.by_sku:
-                        listed.setdefault(ref, []).append(q.sku)
-            self._listed_by = listed
         out = {}
-        for ref in p.complements:
-            if ref in self.catalog.by_sku:
-                out[ref] = max(out.get(ref, 1.0), COMPLEMENT_PRIOR)
-            else:
-                for mu, q in zip(SHELF_PRIOR, self.shelf(ref)):
-                    out[q.sku] = max(out.get(q.sku, 1.0), mu)
-        for sku in self._listed_by.get(p.sku, ()):
-            out[sku] = max(out.get(sku, 1.0), COMPLEMENT_PRIOR)
+        by_sku = self.catalog.by_sku
+        for k, ref in enumerate(p.complements):
+            fade = 1.0 + 0.25 * k           # the catalog lists the main complements first
+            if ref in by_sku:
+                out[ref] = max(out.get(ref, 1.0), 1.0 + (COMPLEMENT_PRIOR - 1.0) / fade)
+            else:                           # a shelf: its most popular products
+                for mu, sku in zip(SHELF_PRIOR, self._shelves.get(ref.lower(), ())):
+                    out[sku] = max(out.get(sku, 1.0), 1.0 + (mu - 1.0) / fade)
+        for sku in self._listed_by.get(p.sku, ()):   # named the other way round: weaker
+            out[sku] = max(out.get(sku, 1.0), 1.0 + (COMPLEMENT_PRIOR - 1.0) / 2)
         out.pop(p.sku, None)
         self._complements[p.sku] = out
         return out
 
-    def chosen_for(self, p: Product, tag: str) -> bool:
-        """Whether ``p`` looks chosen for ``tag``: its name says so, a variant lacks it, or its shelf mostly does."""
-        if tag.replace("-", " ") in p.name.lower().replace("-", " "):
-            return True
-        if self._family_members is None:
-            members: dict[tuple, list[Product]] = {}
-            for q in self.catalog.products:
-                for key in self.family(q):
-                    members.setdefault(key, []).append(q)
-            self._family_members = members
-        for key in self.family(p):
-            if any(tag not in q.tags for q in self._family_members.get(key, ())):
-                return True
-        return self.tag_share(p.category, tag) < 0.5
+    def tag_share(self, p: Product, tag: str) -> float:
+        """How often a shopper without a reason would get ``tag`` picking in ``p``'s family by
+        popularity (0 when the name says it: "Vegan Butter"; 1 with no alternative)."""
+        return self._tag_share.get(p.sku, {}).get(tag, 1.0)
 
-    def tag_share(self, category: str | None, tag: str) -> float:
-        key = ((category or "").lower(), tag)
-        share = self._tag_share.get(key)
-        if share is None:
-            shelf = [q for q in self.catalog.products if (q.category or "").lower() == key[0]]
-            share = sum(tag in q.tags for q in shelf) / len(shelf) if shelf else 1.0
-            self._tag_share[key] = share
-        return share
+
+def _family(p: Product) -> tuple:
+    """Family keys: the name, and the head noun on its shelf."""
+    name = " ".join(p.name.lower().split())
+    keys: tuple = (("name", name),)
+    if p.category:
+        keys += (("head", p.category.lower(), _head(name)),)
+    return keys
+
+
+def _summarize(catalog: Catalog) -> dict:
+    """Catalog-wide facts, in one pass over every product: the popularity total, who names whom as
+    a complement, each shelf's most popular products, and the diet-tag shares of product families."""
+    products = catalog.products
+    total = sum(max(p.popularity, 0.0) for p in products)
+    smooth = 0.1 * total / len(products) if total > 0 else 1.0
+    skus = {p.sku for p in products}
+    listed: dict[str, list[str]] = {}
+    shelves: dict[str, list[Product]] = {}
+    members: dict[tuple, list[Product]] = {}
+    for q in products:
+        for ref in q.complements:
+            if ref in skus and ref != q.sku:
+                listed.setdefault(ref, []).append(q.sku)
+        if q.category and q.stock != 0:
+            shelves.setdefault(q.category.lower(), []).append(q)
+        for key in _family(q):
+            members.setdefault(key, []).append(q)
+    shares: dict[str, dict[str, float]] = {}
+    for q in products:
+        for tag in DIET_TAGS.intersection(q.tags):
+            if tag.replace("-", " ") in q.name.lower().replace("-", " "):
+                share = 0.0
+            else:
+                share = 1.0
+                for key in _family(q):
+                    family = members[key]
+                    if len(family) > 1:
+                        weight = [max(m.popularity, 0.0) + smooth for m in family]
+                        share = min(share, sum(w for w, m in zip(weight, family) if tag in m.tags) / sum(weight))
+            if share < 1.0:
+                shares.setdefault(q.sku, {})[tag] = round(share, 6)
+    return {"pop_norm": total + smooth * len(products), "pop_smooth": smooth, "listed_by": listed,
+            "shelves": {k: [p.sku for p in sorted(v, key=lambda p: (-p.popularity, p.sku))[:len(SHELF_PRIOR)]]
+                        for k, v in shelves.items()},
+            "tag_share": shares}
+
+
+def _summary(catalog: Catalog) -> dict:
+    """The catalog summary. A catalog read lazily from its cache (it starts fast by not loading every
+    product) gets it from a summary file beside that cache, keyed by the catalog files' paths, sizes
+    and times, and written the first time; a catalog in memory is simply summarised."""
+    source = catalog.source
+    if type(catalog) is Catalog or source is None:
+        return _summarize(catalog)
+    from . import __version__
+    from .catalog import catalog_files
+    from .catalog_cache import cache_dir
+
+    try:
+        files = catalog_files(source)
+        signature = "\n".join([f"shopcli {__version__} suggest summary {STATS_VERSION}"] +
+                              [f"{f.resolve()}\t{f.stat().st_size}\t{f.stat().st_mtime_ns}" for f in files])
+        path = cache_dir() / f"suggest-{hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:24]}.json"
+    except OSError:
+        return _summarize(catalog)
+    try:
+        cached = json.loads(path.read_bytes())
+        if isinstance(cached, dict) and cached.get("signature") == signature:
+            return cached
+    except (OSError, ValueError, RecursionError):
+        pass
+    summary = _summarize(catalog)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_json(path, dict(summary, signature=signature))
+    except OSError:
+        pass                                # no cache this time
+    return summary
 
 
 _views: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -515,12 +645,13 @@ def _singular(word: str) -> str:
 
 
 def implied_tags(catalog: Catalog, basis: list[Product]) -> set[str]:
-    """Diet tags the basket asks for: every product carries it and one was chosen for it."""
+    """Diet tags the basket asks for: every product carries the tag, and picking only such variants
+    by chance is unlikely (a vegan oat milk among milks is a choice; vegan bananas or pasta are not)."""
     if not basis:
         return set()
     view = _view(catalog)
     common = set(basis[0].tags).intersection(*(p.tags for p in basis[1:])) & DIET_TAGS
-    return {t for t in common if any(view.chosen_for(p, t) for p in basis)}
+    return {t for t in common if math.prod(view.tag_share(p, t) for p in basis) <= DIET_EVIDENCE}
 
 
 # -- the engine ----------------------------------------------------------------------------
@@ -657,7 +788,7 @@ def run_suggest(settings, out, text: str, skus: list[str], limit: int, as_json: 
     if not basis:
         raise NotDone("nothing recognisable to suggest for",
                       hint="name products as in an order (shop parse shows what is recognised) or pass --sku SKU")
-    stats = load_stats(settings.store)
+    stats = load_stats(settings.db_path)     # the path: reading needs no store machinery
     suggestions = suggest_for(catalog, basis, limit, stats=stats)
     learned = any(stats.items.get(s) for s in basis)
     source = "orders" if learned else "catalog"
