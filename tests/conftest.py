@@ -1,4 +1,4 @@
-"""Shared test set-up: catalog caches go to a private folder, never the user's cache."""
+"""Shared test set-up: catalog caches go to a private folder, and no user config file is read."""
 
 import pytest
 
@@ -8,10 +8,13 @@ def _private_cache_dir(tmp_path_factory):
     import os
 
     path = tmp_path_factory.mktemp("shopcli-cache")
-    old = os.environ.get("SHOPCLI_CACHE_DIR")
+    saved = {k: os.environ.get(k) for k in ("SHOPCLI_CACHE_DIR", "SHOPCLI_CONFIG")}
     os.environ["SHOPCLI_CACHE_DIR"] = str(path)
+    # a developer's own config file must not change what the tests see
+    os.environ["SHOPCLI_CONFIG"] = str(path / "no-config.toml")
     yield path
-    if old is None:
-        os.environ.pop("SHOPCLI_CACHE_DIR", None)
-    else:
-        os.environ["SHOPCLI_CACHE_DIR"] = old
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v

@@ -196,7 +196,7 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
     m = _EACH_RE.match(clean)
     if m:
         amt, rest = read_amount(m["amount"])
-        if amt.said and not rest:
+        if amt.said and not rest and m["list"].strip(" ,&"):
             parts = [p for p in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|&|or)\s+", m["list"]) if p]
             for part in _share_noun(parts, index):
                 _add(f"{m['amount']} {part}", part, amt, index, items)
@@ -239,7 +239,7 @@ def _purpose_dropped(words: str, index: Index) -> str:
 
 def _share_noun(parts: list[str], index: Index) -> list[str]:
     """ "red and green peppers" -> "red peppers", "green peppers": a lone modifier borrows the last noun."""
-    last = parts[-1].split()
+    last = parts[-1].split() if parts else []
     if len(last) < 2:
         return parts
     tail = " ".join(last[1:])
