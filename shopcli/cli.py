@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import enum
+import functools
 import gc
+import os
 import sys
+from pathlib import Path
 from typing import Iterator, List, Optional
 
 import typer
@@ -11,13 +15,20 @@ from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
 from .errors import ShopError
+from .errors import UsageError as ShopUsageError
 from .render import Output
+from .render import clean as clean_text
 from .settings import Settings
 
 try:  # typer >= 0.29 vendors click
     from typer._click import exceptions as click_exc
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc
+
+# typer's vendored click has no Exit/Abort of its own (typer's are used); plain click has both
+_CLICK_EXIT = getattr(click_exc, "Exit", typer.Exit)
+_CLICK_ABORT = getattr(click_exc, "Abort", typer.Abort)
+
 
 class ShopGroup(TyperGroup):
     """The root group: our own errors become one line on stderr and the contract's exit code."""
@@ -33,7 +44,18 @@ class ShopGroup(TyperGroup):
 app = typer.Typer(
     name="shop",
     cls=ShopGroup,
-    help="A natural-language shopping assistant for the terminal.",
+    help="""A natural-language shopping assistant for the terminal.
+
+Examples:
+
+  shop parse "two bags of rice and a dozen eggs"
+
+  shop order --yes "a gallon of milk and bread"
+
+  shop orders list
+
+  shop stats --by month
+""",
     add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -43,11 +65,153 @@ app = typer.Typer(
 GUIDE = """shop — order groceries in plain words.
 
   shop parse "two bags of rice and a dozen eggs"   see what shop understood
-  shop order "a gallon of milk and bread" --yes      place an order
+  shop order --yes "a gallon of milk and bread"      place an order
   shop orders list                                   your orders, newest first
+  shop stats --by month                              spending at a glance
+  shop config show                                   your defaults and where they come from
   shop COMMAND --help                                examples for each command
 
-Data: --db PATH (SHOPCLI_DB), --catalog PATH (SHOPCLI_CATALOG), --now ISO8601 (SHOPCLI_NOW)."""
+Data: --db PATH (SHOPCLI_DB), --catalog PATH (SHOPCLI_CATALOG), --now ISO8601 (SHOPCLI_NOW);
+defaults in a config file (shop config path). Tab completion: shop --install-completion."""
+
+
+# -- completion of values ------------------------------------------------------------------------
+# Called by the shell (through _SHOP_COMPLETE) on every Tab: they import what they need, read only
+# what they must, and never fail or print — any problem simply means no suggestions.
+
+COMPLETION_LIMIT = 500
+
+
+def _quietly(fn):
+    @functools.wraps(fn)
+    def wrapper(ctx: typer.Context, incomplete: str):
+        try:
+            return fn(ctx, incomplete or "")
+        except Exception:
+            return []
+    return wrapper
+
+
+def _completion_settings(ctx) -> Settings:
+    """The settings of the command line being completed (its callbacks have not run)."""
+    root = ctx.find_root()
+    if isinstance(root.obj, Settings):
+        return root.obj
+    p = root.params
+    return Settings(db=p.get("db"), catalog_path=p.get("catalog"), now_text=p.get("now"))
+
+
+def _shell_word(value: str) -> str:
+    """A value with spaces, as one word: bash inserts completions as they are."""
+    if os.environ.get("_SHOP_COMPLETE", "").endswith("bash"):
+        return value.replace(" ", "\\ ")
+    return value
+
+
+def _catalog_rows(settings: Settings) -> list[tuple[str, str]]:
+    """(sku, name) of every product, straight from the catalog cache when there is one."""
+    catalog = settings.catalog
+    con = getattr(catalog, "_con", None)
+    if con is not None:
+        try:
+            return con.execute("SELECT sku, name FROM product ORDER BY id").fetchall()
+        except Exception:
+            pass
+    return [(p.sku, p.name) for p in catalog.products]
+
+
+@_quietly
+def complete_sku(ctx: typer.Context, incomplete: str):
+    """SKUs that start with what was typed, each with its product name."""
+    rows = _catalog_rows(_completion_settings(ctx))
+    return sorted((sku, name) for sku, name in rows if sku.startswith(incomplete))[:COMPLETION_LIMIT]
+
+
+@_quietly
+def complete_product(ctx: typer.Context, incomplete: str):
+    """Product names that start with the word being typed (in the case it was typed)."""
+    if not incomplete or incomplete.startswith("-"):
+        return []
+    lower = incomplete == incomplete.lower()
+    out = []
+    for _, name in _catalog_rows(_completion_settings(ctx)):
+        value = name.lower() if lower else name
+        if value.startswith(incomplete):
+            out.append(value)
+    return sorted(dict.fromkeys(out))[:COMPLETION_LIMIT]
+
+
+@_quietly
+def complete_order_id(ctx: typer.Context, incomplete: str):
+    """Order ids in the store, newest first; for cancel, only the orders that can still be cancelled."""
+    from .orders import order_status
+    from .store import Store
+
+    settings = _completion_settings(ctx)
+    path = settings.db_path
+    if not path.is_file():
+        return []
+    now = settings.now
+    out = []
+    for o in reversed(Store(path).table("orders")):
+        oid = o.get("id")
+        if not isinstance(oid, str) or not oid.startswith(incomplete):
+            continue
+        status = order_status(o, now)
+        if ctx.info_name == "cancel" and status not in ("placed", "scheduled"):
+            continue
+        request = " ".join(str(o.get("request") or "").split())[:40]
+        out.append((oid, f"{status.replace('_', ' ')}, {o.get('total')} {o.get('currency')}: {request}"))
+        if len(out) >= COMPLETION_LIMIT:
+            break
+    return out
+
+
+@_quietly
+def complete_status(ctx: typer.Context, incomplete: str):
+    from .orders import STATUSES
+
+    return [s for s in STATUSES if s.startswith(incomplete.lower())]
+
+
+@_quietly
+def complete_pickup(ctx: typer.Context, incomplete: str):
+    """Pickup stores of the catalog (the preferred one first), matched on name or id in any case."""
+    from .catalog import default_catalog_path
+    from .delivery import load_stores
+
+    settings = _completion_settings(ctx)
+    source = Path(settings.catalog_source) if settings.catalog_source else default_catalog_path()
+    stores = load_stores((source if source.is_dir() else source.parent) / "stores.toml")
+    preferred = (settings.default_pickup or "").lower()
+    stores.sort(key=lambda st: st.name.lower() != preferred and st.id.lower() != preferred)
+    low, out = incomplete.lower(), []
+    for st in stores:
+        for value in (st.name, st.id):
+            if value.lower().startswith(low):
+                out.append((_shell_word(incomplete + value[len(incomplete):]), f"{st.address}, {st.hours}"))
+                break
+    return out
+
+
+@_quietly
+def complete_config_key(ctx: typer.Context, incomplete: str):
+    from .config import KEYS
+
+    return [(k, key.help) for k, key in KEYS.items() if k.startswith(incomplete)]
+
+
+@_quietly
+def complete_config_value(ctx: typer.Context, incomplete: str):
+    from .config import KEYS
+
+    key = ctx.params.get("key")
+    if key == "pickup":
+        return complete_pickup(ctx, incomplete)
+    if key in KEYS and not KEYS[key].is_path:
+        example = KEYS[key].example
+        return [example] if example.startswith(incomplete) else []
+    return []
 
 
 class TextCommand(TyperCommand):
@@ -101,9 +265,9 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", envvar="SHOPCLI_DB", metavar="PATH",
-                                     help="Order store (TinyDB JSON file).", show_envvar=True),
+                                     help="Order store (TinyDB JSON file); wins over the config file.", show_envvar=True),
     catalog: Optional[str] = typer.Option(None, "--catalog", envvar="SHOPCLI_CATALOG", metavar="PATH",
-                                          help="Product catalog: a .json/.csv file or a folder.",
+                                          help="Product catalog: a .json/.csv file or a folder; wins over the config file.",
                                           show_envvar=True),
     now: Optional[str] = typer.Option(None, "--now", envvar="SHOPCLI_NOW", metavar="ISO8601",
                                       help="Pretend it is this time (for tests and transcripts).",
@@ -112,7 +276,11 @@ def root(
                                  help="Show the version and exit."),
 ) -> None:
     """A natural-language shopping assistant for the terminal."""
-    ctx.obj = Settings(db=db, catalog_path=catalog, now_text=now)
+    sources = {}
+    for key in ("db", "catalog", "now"):
+        src = ctx.get_parameter_source(key)
+        sources[key] = "environment" if src is not None and src.name == "ENVIRONMENT" else "option"
+    ctx.obj = Settings(db=db, catalog_path=catalog, now_text=now, sources=sources)
     if ctx.invoked_subcommand is None:
         typer.echo(GUIDE)
 
@@ -131,7 +299,8 @@ def requests_from(text: List[str] | None) -> Iterator[str]:
 @app.command(cls=TextCommand)
 def parse(
     ctx: typer.Context,
-    text: Optional[List[str]] = typer.Argument(None, help="The request; omit (or '-') to read lines from stdin."),
+    text: Optional[List[str]] = typer.Argument(None, help="The request; omit (or '-') to read lines from stdin.",
+                                               autocompletion=complete_product),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per request, one per line."),
 ) -> None:
     """Show what a request means, item by item; writes nothing.
@@ -170,36 +339,52 @@ def parse(
 @app.command(cls=TextCommand)
 def order(
     ctx: typer.Context,
-    text: Optional[List[str]] = typer.Argument(None, help="The request; omit (or '-') to read one order per line from stdin."),
+    text: Optional[List[str]] = typer.Argument(None, help="The request; omit (or '-') to read one order per line from stdin.",
+                                               autocompletion=complete_product),
     yes: bool = typer.Option(False, "--yes", "-y", help="Place without asking."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the order, write nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the placed order as JSON (one line per order)."),
     deliver: Optional[str] = typer.Option(None, "--deliver", metavar="WHEN",
                                           help="Delivery time: 'tomorrow 9am', 'friday evening', '2026-12-01 14:00-16:00'."),
-    pickup: Optional[str] = typer.Option(None, "--pickup", metavar="STORE", help="Pick up at this store instead."),
+    pickup: Optional[str] = typer.Option(None, "--pickup", metavar="STORE", help="Pick up at this store instead.",
+                                         autocompletion=complete_pickup),
 ) -> None:
     """Order in plain words: parse, price, confirm and store the order.
 
     Examples:
 
-      shop order "two bags of rice and a dozen eggs" --yes
+      shop order --yes "two bags of rice and a dozen eggs"
 
-      shop order "milk, bread and deliver it tomorrow morning" --yes --json
+      shop order --yes --json "milk, bread and deliver it tomorrow morning"
 
-      shop order "6 eggs" --pickup Downtown --dry-run
+      shop order --pickup Downtown --dry-run "6 eggs"
 
       cut -f2 list.tsv | shop order --json     (one order per line, placed in groups)
     """
     from . import ordering
 
     settings = _settings(ctx)
-    code = ordering.run_order(settings, Output(), list(requests_from(text)) if text and text != ["-"] else None,
+    code = ordering.run_order(settings, _money_output(settings), list(requests_from(text)) if text and text != ["-"] else None,
                               yes=yes, dry_run=dry_run, as_json=as_json, deliver=deliver, pickup=pickup)
     if code:
         raise typer.Exit(code)
 
 
-orders_app = typer.Typer(help="Your orders: list, show, status, cancel, export, import.", rich_markup_mode=None)
+def _money_output(settings: Settings) -> Output:
+    """Output that shows amounts as the config's currency_format says."""
+    return Output(money_format=settings.money_format)
+
+
+orders_app = typer.Typer(help="""Your orders: list, show, status, cancel, export, import.
+
+Examples:
+
+  shop orders list --status scheduled
+
+  shop orders status ORD-000001
+
+  shop orders export > backup.jsonl
+""", rich_markup_mode=None)
 app.add_typer(orders_app, name="orders")
 
 
@@ -207,7 +392,8 @@ app.add_typer(orders_app, name="orders")
 def orders_list(
     ctx: typer.Context,
     status: Optional[str] = typer.Option(None, "--status", help="Only orders in this status (placed, scheduled, "
-                                         "out_for_delivery, delivered, ready_for_pickup, picked_up, cancelled)."),
+                                         "out_for_delivery, delivered, ready_for_pickup, picked_up, cancelled).",
+                                         autocompletion=complete_status),
     since: Optional[str] = typer.Option(None, "--since", metavar="DATE", help="Created on or after this date."),
     until: Optional[str] = typer.Option(None, "--until", metavar="DATE", help="Created before this date."),
     as_json: bool = typer.Option(False, "--json", help="A JSON list."),
@@ -224,57 +410,108 @@ def orders_list(
     """
     from . import ordering
 
-    ordering.run_list(_settings(ctx), Output(), status, since, until, as_json)
+    settings = _settings(ctx)
+    ordering.run_list(settings, _money_output(settings), status, since, until, as_json)
 
 
 @orders_app.command("show")
-def orders_show(ctx: typer.Context, order_id: str = typer.Argument(..., metavar="ID"),
-                as_json: bool = typer.Option(False, "--json")) -> None:
-    """Show one order with its lines and delivery.  Example: shop orders show ORD-000001"""
+def orders_show(ctx: typer.Context,
+                order_id: str = typer.Argument(..., metavar="ID", help="The order id (shop orders list shows them).",
+                                               autocompletion=complete_order_id),
+                as_json: bool = typer.Option(False, "--json", help="The order as JSON.")) -> None:
+    """Show one order with its lines, totals and delivery.
+
+    Examples:
+
+      shop orders show ORD-000001
+
+      shop orders show ORD-000001 --json
+    """
     from . import ordering
 
-    ordering.run_show(_settings(ctx), Output(), order_id, as_json)
+    settings = _settings(ctx)
+    ordering.run_show(settings, _money_output(settings), order_id, as_json)
 
 
 @orders_app.command("status")
-def orders_status(ctx: typer.Context, order_id: str = typer.Argument(..., metavar="ID"),
-                  as_json: bool = typer.Option(False, "--json")) -> None:
-    """Where is my order?  Its status and delivery window now.  Example: shop orders status ORD-000001"""
+def orders_status(ctx: typer.Context,
+                  order_id: str = typer.Argument(..., metavar="ID", help="The order id.",
+                                                 autocompletion=complete_order_id),
+                  as_json: bool = typer.Option(False, "--json", help='{"id", "status", "delivery"} as JSON.')) -> None:
+    """Where is my order? Its status and delivery window now.
+
+    Examples:
+
+      shop orders status ORD-000001
+
+      shop orders status ORD-000001 --json
+    """
     from . import ordering
 
     ordering.run_status(_settings(ctx), Output(), order_id, as_json)
 
 
 @orders_app.command("cancel")
-def orders_cancel(ctx: typer.Context, order_id: str = typer.Argument(..., metavar="ID"),
-                  as_json: bool = typer.Option(False, "--json")) -> None:
-    """Cancel a placed or scheduled order (before its window starts).  Example: shop orders cancel ORD-000001"""
+def orders_cancel(ctx: typer.Context,
+                  order_id: str = typer.Argument(..., metavar="ID", help="The order id.",
+                                                 autocompletion=complete_order_id),
+                  as_json: bool = typer.Option(False, "--json", help="The cancelled order as JSON.")) -> None:
+    """Cancel a placed or scheduled order (before its window starts).
+
+    Examples:
+
+      shop orders cancel ORD-000001
+
+      shop orders cancel ORD-000001 --json
+    """
     from . import ordering
 
     ordering.run_cancel(_settings(ctx), Output(), order_id, as_json)
 
 
 @orders_app.command("export")
-def orders_export(ctx: typer.Context) -> None:
-    """Every order, one JSON object a line, to standard output.  Example: shop orders export > backup.jsonl"""
+def orders_export(ctx: typer.Context,
+                  as_json: bool = typer.Option(False, "--json",
+                                               help="Accepted for symmetry: the output is always JSON lines.")) -> None:
+    """Every order, one JSON object a line, to standard output.
+
+    Examples:
+
+      shop orders export > backup.jsonl
+
+      shop orders export | jq -r .total
+    """
     from . import ordering
 
     ordering.run_export(_settings(ctx), Output())
 
 
 @orders_app.command("import")
-def orders_import(ctx: typer.Context, file: str = typer.Argument(..., metavar="FILE|-")) -> None:
-    """Import orders in the export format, all or nothing.  Example: shop orders import backup.jsonl"""
+def orders_import(ctx: typer.Context, file: str = typer.Argument(..., metavar="FILE|-",
+                                                                  help="JSON lines as written by shop orders export."),
+                  as_json: bool = typer.Option(False, "--json", help='{"imported": N} as JSON.')) -> None:
+    """Import orders in the export format, all or nothing.
+
+    Each line needs only "lines" with "sku" and "packs"; ids, times and prices are filled in.
+
+    Examples:
+
+      shop orders import backup.jsonl
+
+      echo '{"lines": [{"sku": "EGG-L-12", "packs": 2}]}' | shop orders import -
+    """
     from . import ordering
 
-    ordering.run_import(_settings(ctx), Output(), file)
+    ordering.run_import(_settings(ctx), Output(), file, as_json)
 
 
 @app.command(cls=TextCommand)
 def suggest(
     ctx: typer.Context,
-    text: Optional[List[str]] = typer.Argument(None, help="Products in plain words (as for shop parse)."),
-    sku: Optional[List[str]] = typer.Option(None, "--sku", metavar="SKU", help="A product by SKU (repeatable)."),
+    text: Optional[List[str]] = typer.Argument(None, help="Products in plain words (as for shop parse).",
+                                               autocompletion=complete_product),
+    sku: Optional[List[str]] = typer.Option(None, "--sku", metavar="SKU", help="A product by SKU (repeatable).",
+                                            autocompletion=complete_sku),
     limit: int = typer.Option(5, "--limit", min=1, max=50, help="How many suggestions."),
     as_json: bool = typer.Option(False, "--json", help='{"basis": [...], "suggestions": [...]}'),
 ) -> None:
@@ -345,6 +582,215 @@ def replay(
         raise typer.Exit(code)
 
 
+# -- shop stats ---------------------------------------------------------------------------------
+
+class By(str, enum.Enum):
+    week = "week"
+    month = "month"
+
+
+def _date_option(text: str | None, settings: Settings, name: str):
+    """A --since/--until date (or ISO time); a date alone is midnight in the clock's time zone."""
+    if text is None:
+        return None
+    from datetime import datetime
+
+    try:
+        t = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ShopUsageError(f"{name} is not a date: {text[:40]!r}", hint="use YYYY-MM-DD, e.g. 2026-11-01") from None
+    return t if t.tzinfo else t.replace(tzinfo=settings.now.tzinfo)
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    by: By = typer.Option(By.week, "--by", case_sensitive=False, help="Group orders and spending by week or month."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE", help="Only orders created on or after this date."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE", help="Only orders created before this date."),
+    top: int = typer.Option(5, "--top", min=1, max=100, help="How many top products and categories."),
+    as_json: bool = typer.Option(False, "--json", help="All figures as one JSON object (money as strings)."),
+) -> None:
+    """Spending by week or month, top products, average basket.
+
+    Top categories come from the catalog. Cancelled orders are not counted. On a terminal the spending is a bar chart.
+
+    Examples:
+
+      shop stats
+
+      shop stats --by month --since 2026-01-01
+
+      shop stats --json | jq .average_basket
+    """
+    from .stats import compute_stats
+
+    settings = _settings(ctx)
+    start, end = _date_option(since, settings, "--since"), _date_option(until, settings, "--until")
+    orders = settings.store.table("orders")
+    category_of = _categories(settings) if orders else (lambda sku: None)
+    st = compute_stats(orders, by=by.value, since=start, until=end, category_of=category_of, top=top)
+    out = _money_output(settings)
+    if as_json:
+        out.json(st.to_dict())
+    else:
+        out.stats(st)
+
+
+def _categories(settings: Settings):
+    """SKU -> catalog category, remembered (the catalog is only opened when an order needs it)."""
+    @functools.lru_cache(maxsize=None)
+    def category_of(sku: str):
+        product = settings.catalog.get(sku)
+        return product.category if product else None
+    return category_of
+
+
+# -- shop config --------------------------------------------------------------------------------
+
+config_app = typer.Typer(help="""Your defaults: store, catalog, money, delivery, pickup.
+
+A TOML file (shop config path); options and environment variables win over it.
+
+Examples:
+
+  shop config show
+
+  shop config set currency_format '${amount}'
+
+  shop config path
+""", rich_markup_mode=None)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(ctx: typer.Context,
+                as_json: bool = typer.Option(False, "--json", help="Settings, values and sources as JSON.")) -> None:
+    """Every setting, its value and where it comes from.
+
+    Sources: option, environment, config (the file), default. Precedence: option > environment > config file > default.
+
+    Examples:
+
+      shop config show
+
+      SHOPCLI_DB=/tmp/test.json shop config show --json
+    """
+    from .catalog import default_catalog_path
+    from .config import KEYS
+    from .delivery import DEFAULT_WINDOW
+
+    settings = _settings(ctx)
+    config = settings.config
+    defaults = {"db": str(settings.db_path) if settings.resolve("db")[1] == "default" else None,
+                "catalog": str(default_catalog_path()), "currency_format": "{amount} {code}",
+                "delivery_window": f"{DEFAULT_WINDOW[0]:%H:%M}-{DEFAULT_WINDOW[1]:%H:%M}", "pickup": None}
+    rows = {}
+    for key in KEYS:
+        if key in ("db", "catalog"):
+            value, source = settings.resolve(key)
+            if value is not None and source != "config":
+                value = str(Path(os.path.expanduser(value)))
+        else:
+            value = config.resolved(key)
+            source = "config" if value is not None else "default"
+        rows[key] = {"value": value if value is not None else defaults[key], "source": source}
+    out = Output()
+    if as_json:
+        out.json({"file": str(config.path), "exists": config.exists, "settings": rows})
+    else:
+        out.config_table(str(config.path), config.exists, rows)
+
+
+@config_app.command("set")
+def config_set(ctx: typer.Context,
+               key: str = typer.Argument(..., metavar="KEY", help="db, catalog, currency_format, delivery_window "
+                                         "or pickup.", autocompletion=complete_config_key),
+               value: str = typer.Argument(..., metavar="VALUE", help="The new value.",
+                                           autocompletion=complete_config_value)) -> None:
+    """Set one default in the config file.
+
+    Only that line changes: other settings and comments are kept. Keys: db, catalog,
+    currency_format ({amount}, {code}), delivery_window (HH:MM-HH:MM), pickup (a store of the catalog).
+
+    Examples:
+
+      shop config set db ~/groceries/orders.json
+
+      shop config set currency_format '${amount}'
+
+      shop config set delivery_window 17:00-19:00
+
+      shop config set pickup Downtown
+    """
+    from .config import check_key, set_value
+
+    settings = _settings(ctx)
+    check_key(key)
+    if key in ("db", "catalog") and value.strip():
+        value = os.path.abspath(os.path.expanduser(value))
+        if key == "catalog" and not os.path.exists(value):
+            raise ShopUsageError(f"no catalog at {value}", hint="give a .json/.csv file or a folder of them")
+    if key == "pickup":
+        value = _pickup_store_name(settings, value)
+    path = settings.config_path
+    stored = set_value(key, value, path)
+    Output().line(f"{key} = {clean_text(stored)}  ({path})")
+
+
+def _pickup_store_name(settings: Settings, value: str) -> str:
+    """The pickup store named by ``value`` (id or name), as the catalog's stores.toml spells it."""
+    from .catalog import default_catalog_path
+    from .delivery import find_store, load_stores
+
+    source = Path(settings.catalog_source) if settings.catalog_source else default_catalog_path()
+    stores = (source if source.is_dir() else source.parent) / "stores.toml"
+    if not stores.is_file():
+        raise ShopUsageError("this catalog lists no pickup stores", hint="put a stores.toml beside the catalog")
+    return find_store(value, load_stores(stores)).name
+
+
+@config_app.command("unset")
+def config_unset(ctx: typer.Context,
+                 key: str = typer.Argument(..., metavar="KEY", help="The setting to remove.",
+                                           autocompletion=complete_config_key)) -> None:
+    """Remove one setting from the config file.
+
+    Its default (or the environment) applies again.
+
+    Examples:
+
+      shop config unset pickup
+    """
+    from .config import unset_value
+
+    settings = _settings(ctx)
+    path = settings.config_path
+    removed = unset_value(key, path)
+    Output().line(f"{key} removed ({path})" if removed else f"{key} was not set ({path})")
+
+
+@config_app.command("path")
+def config_path_cmd(ctx: typer.Context,
+                    as_json: bool = typer.Option(False, "--json", help='{"path", "exists"} as JSON.')) -> None:
+    """Print where the config file is.
+
+    SHOPCLI_CONFIG overrides the place; the path is printed whether or not the file exists yet.
+
+    Examples:
+
+      shop config path
+
+      $EDITOR "$(shop config path)"
+    """
+    settings = _settings(ctx)
+    path = settings.config_path
+    if as_json:
+        Output().json({"path": str(path), "exists": path.is_file()})
+    else:
+        Output().line(str(path))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `shop` command: every error becomes one line and an exit code."""
     # A short-lived process: the cyclic collector only slows the building of large stores and
@@ -359,13 +805,12 @@ def main(argv: list[str] | None = None) -> None:
         out.error(e.message, e.hint)
         code = e.exit_code
     except click_exc.UsageError as e:
-        out.error(e.format_message().replace("\n", " "), "see shop --help")
+        where = e.ctx.command_path if getattr(e, "ctx", None) is not None else "shop"
+        out.error(e.format_message().replace("\n", " "), f"see {where} --help")
         code = 2
-    except click_exc.Exit as e:
+    except (_CLICK_EXIT, typer.Exit) as e:
         code = e.exit_code
-    except typer.Exit as e:
-        code = e.exit_code
-    except (click_exc.Abort, typer.Abort, KeyboardInterrupt):
+    except (_CLICK_ABORT, typer.Abort, KeyboardInterrupt):
         out.error("aborted")
         code = 130
     except BrokenPipeError:

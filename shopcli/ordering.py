@@ -76,7 +76,7 @@ def run_order(settings, out: Output, requests: list[str] | None, *, yes: bool, d
         request = check_request(requests[0])
         interactive = not yes and out.is_terminal and sys.stdin.isatty()
         draft = core.draft_order(request, catalog, settings.now, deliver=deliver, pickup=pickup,
-                                 store=settings.store)
+                                 store=settings.store, **_defaults(settings))
         if draft.problems:
             if not interactive:
                 raise _refusal(draft.problems)
@@ -101,8 +101,15 @@ def run_order(settings, out: Output, requests: list[str] | None, *, yes: bool, d
     return _run_batch(settings, out, dry_run=dry_run, as_json=as_json, deliver=deliver, pickup=pickup)
 
 
+def _defaults(settings) -> dict:
+    """The config file's delivery window and preferred pickup store, for draft_order."""
+    return {"default_window": getattr(settings, "default_window", None),
+            "default_pickup": getattr(settings, "default_pickup", None)}
+
+
 def _run_batch(settings, out: Output, *, dry_run: bool, as_json: bool, deliver, pickup) -> int:
     catalog = settings.catalog
+    defaults = _defaults(settings)
     worst = 0
     lineno = 0
     for raw_lines in stdin_batches():
@@ -114,7 +121,7 @@ def _run_batch(settings, out: Output, *, dry_run: bool, as_json: bool, deliver, 
                 if not text.strip():
                     continue
                 draft = core.draft_order(check_request(text), catalog, settings.now, deliver=deliver, pickup=pickup,
-                                         store=settings.store)
+                                         store=settings.store, **defaults)
                 if draft.problems:
                     raise _refusal(draft.problems)
                 drafts.append((lineno, draft.doc))
@@ -267,7 +274,7 @@ def _export_line(o: dict) -> str:
     return dumps(core.canonical(o))
 
 
-def run_import(settings, out: Output, file: str) -> None:
+def run_import(settings, out: Output, file: str, as_json: bool = False) -> None:
     if file == "-":
         lines = [raw.decode("utf-8", errors="strict") for raw in sys.stdin.buffer]
     else:
@@ -279,4 +286,7 @@ def run_import(settings, out: Output, file: str) -> None:
         except UnicodeDecodeError:
             raise DataError(f"{file}: not valid UTF-8") from None
     n = core.import_orders(settings.store, lines, settings.catalog, settings.now)
-    out.line(f"imported {n} order{'s' if n != 1 else ''}")
+    if as_json:
+        out.json({"imported": n})
+    else:
+        out.line(f"imported {n} order{'s' if n != 1 else ''}")

@@ -71,14 +71,19 @@ def stores_path(catalog: Catalog) -> Path | None:
 
 
 def delivery_for(now: datetime, catalog: Catalog, deliver: str | None = None, pickup: str | None = None,
-                 when: str | None = None) -> dict | None:
-    """The order's ``delivery`` object from --deliver / --pickup (or a clause said in the request)."""
+                 when: str | None = None, *, default_window=None) -> dict | None:
+    """The order's ``delivery`` object from --deliver / --pickup (or a clause said in the request).
+
+    ``default_window`` (two times) is the window of a day said without a time (the config's
+    delivery_window); None keeps the built-in one.
+    """
     from . import delivery as dl
 
+    window = default_window or dl.DEFAULT_WINDOW
     if deliver and pickup:
         raise UsageError("choose either --deliver or --pickup, not both")
     if deliver:
-        w = dl.parse_when(deliver, now)
+        w = dl.parse_when(deliver, now, window)
         return {"method": "delivery", "window_start": w.start.isoformat(), "window_end": w.end.isoformat(),
                 "store": None}
     if pickup is not None:
@@ -89,15 +94,20 @@ def delivery_for(now: datetime, catalog: Catalog, deliver: str | None = None, pi
         store = dl.find_store(pickup, dl.load_stores(path))
         start = end = None
         if when:
-            w = dl.parse_when(when, now)
+            w = dl.parse_when(when, now, window)
             start, end = w.start.isoformat(), w.end.isoformat()
         return {"method": "pickup", "window_start": start, "window_end": end, "store": store.name}
     return None
 
 
 def draft_order(request: str, catalog: Catalog, now: datetime, *, deliver: str | None = None,
-                pickup: str | None = None, suggest: int = 3, store=None) -> Draft:
-    """Parse and price a request; the draft lists every problem instead of raising on items."""
+                pickup: str | None = None, suggest: int = 3, store=None, default_window=None,
+                default_pickup: str | None = None) -> Draft:
+    """Parse and price a request; the draft lists every problem instead of raising on items.
+
+    ``default_pickup`` (the config's preferred store) applies when neither an option nor the
+    request says how the order is fulfilled; ``default_window`` as for :func:`delivery_for`.
+    """
     from . import delivery as dl
     from .parse import parse_request
 
@@ -111,7 +121,9 @@ def draft_order(request: str, catalog: Catalog, now: datetime, *, deliver: str |
                 deliver = clause.text
             else:
                 pickup, when = clause.text, clause.when or None
-    delivery = delivery_for(now, catalog, deliver, pickup, when)
+        elif default_pickup:
+            pickup = default_pickup
+    delivery = delivery_for(now, catalog, deliver, pickup, when, default_window=default_window)
     result = parse_request(text, catalog)
     problems: list[Problem] = []
     packs: dict[str, int] = {}

@@ -12,9 +12,7 @@ import re
 import sys
 from typing import Any, Iterable
 
-from .parse.normalize import safe_text
-
-__all__ = ["Output", "dumps", "clean"]
+__all__ = ["Output", "dumps", "clean", "format_money", "receipt_lines", "stats_lines", "bar"]
 
 CELL_LIMIT = 120
 # characters JSON allows raw but a terminal acts on: C1 controls, bidi overrides, line separators
@@ -29,16 +27,25 @@ def dumps(obj: Any) -> str:
 
 def clean(text: str | None, limit: int = CELL_LIMIT) -> str:
     """Text safe to show in a terminal cell."""
+    from .parse.normalize import safe_text   # on first use: `shop --help` needs no parser
+
     return safe_text(text or "", limit)
 
 
 class Output:
     """Where a command's results go; decides between rich, plain and JSON once."""
 
-    def __init__(self, stdout=None, stderr=None) -> None:
+    def __init__(self, stdout=None, stderr=None, *, money_format: str | None = None,
+                 width: int | None = None) -> None:
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
         self._console = None
+        self.money_format = money_format   # the config's currency_format; None: "5.67 USD"
+        self.width = width                 # None: the terminal's width
+
+    def money(self, amount: str, code: str | None = None) -> str:
+        """An amount for tables and plain lines (JSON keeps the contract's money strings)."""
+        return format_money(self.money_format, amount, code)
 
     @property
     def is_terminal(self) -> bool:
@@ -53,7 +60,7 @@ class Output:
             from rich.console import Console
 
             self._console = Console(file=self.stdout, emoji=False, markup=False, highlight=False,
-                                    no_color=bool(os.environ.get("NO_COLOR")) or None)
+                                    no_color=bool(os.environ.get("NO_COLOR")) or None, width=self.width)
         return self._console
 
     def line(self, text: str = "") -> None:
@@ -114,7 +121,7 @@ class Output:
     # -- orders ------------------------------------------------------------------------------
     def receipt(self, order: dict, placed: bool) -> None:
         if not self.is_terminal:
-            for line in receipt_lines(order, placed):
+            for line in receipt_lines(order, placed, self.money_format):
                 self.line(line)
             self.flush()
             return
@@ -130,12 +137,13 @@ class Output:
         table.add_column("total", justify="right")
         for line in order.get("lines", []):
             table.add_row(Text(clean(line["name"])), Text(clean(line["sku"], 40)), Text(str(line["packs"])),
-                          Text(line["unit_price"]), Text(line["line_total"]))
+                          Text(self.money(line["unit_price"])), Text(self.money(line["line_total"])))
         table.add_section()
-        table.add_row(Text("subtotal"), "", "", "", Text(order["subtotal"]))
+        table.add_row(Text("subtotal"), "", "", "", Text(self.money(order["subtotal"])))
         if order.get("discount") not in (None, "0.00"):
-            table.add_row(Text("discount"), "", "", "", Text("-" + order["discount"]))
-        table.add_row(Text("total", style="bold"), "", "", "", Text(f"{order['total']} {order['currency']}", style="bold"))
+            table.add_row(Text("discount"), "", "", "", Text("-" + self.money(order["discount"])))
+        table.add_row(Text("total", style="bold"), "", "", "",
+                      Text(self.money(order["total"], order["currency"]), style="bold"))
         self.console.print(table)
         self.console.print(Text(delivery_text(order.get("delivery"))))
         if order.get("suggestions"):
@@ -151,7 +159,8 @@ class Output:
         if not self.is_terminal:
             self.stdout.write("".join(
                 f"{clean(o.get('id'), 40)}\t{o.get('created_at') or ''}\t{o.get('status') or ''}\t"
-                f"{o.get('total')} {o.get('currency')}\t{clean(o.get('request'), 60)}\n" for o in orders))
+                f"{self.money(str(o.get('total')), o.get('currency'))}\t{clean(o.get('request'), 60)}\n"
+                for o in orders))
             self.flush()
             return
         from rich.table import Table
@@ -163,12 +172,98 @@ class Output:
         for o in orders:
             n = sum(l.get("packs", 0) for l in o.get("lines", []))
             table.add_row(Text(clean(o.get("id"), 40)), Text((o.get("created_at") or "")[:16].replace("T", " ")),
-                          Text(o.get("status") or ""), Text(f"{o.get('total')}"), Text(str(n)),
+                          Text(o.get("status") or ""), Text(self.money(str(o.get("total")))), Text(str(n)),
                           Text(clean(o.get("request"), 60)))
         self.console.print(table)
 
     def status_line(self, order_id: str, status: str, delivery: dict | None) -> None:
         self.line(f"{clean(order_id, 40)}: {status.replace('_', ' ')} — {delivery_text(delivery)}")
+
+    # -- shop config --------------------------------------------------------------------------
+    def config_table(self, path: str, exists: bool, rows: dict[str, dict]) -> None:
+        """``shop config show``: each setting, its value now and where that comes from."""
+        head = f"config file: {clean(path, 300)}" + ("" if exists else " (not created yet)")
+        values = {k: "(none)" if r["value"] is None else clean(str(r["value"]), 300) for k, r in rows.items()}
+        if not self.is_terminal:
+            self.line(head)
+            kw = max(map(len, rows))
+            vw = min(60, max(map(len, values.values())))
+            for k, r in rows.items():
+                self.line(f"{k:<{kw}}  {values[k]:<{vw}}  {r['source']}")
+            self.flush()
+            return
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=Text(head), title_justify="left")
+        table.add_column("setting", no_wrap=True)
+        table.add_column("value", overflow="fold")
+        table.add_column("from", no_wrap=True)
+        styles = {"option": "bold", "environment": "yellow", "config": "green", "default": "dim"}
+        for k, r in rows.items():
+            table.add_row(Text(k), Text(values[k]), Text(r["source"], style=styles.get(r["source"], "")))
+        self.console.print(table)
+
+    # -- shop stats ---------------------------------------------------------------------------
+    def stats(self, st) -> None:
+        """``shop stats``: a bar chart of spending by period, top products and categories."""
+        if not st.orders:
+            self.line(empty_stats_text(st))
+            self.flush()
+            return
+        if not self.is_terminal:
+            for line in stats_lines(st, self.money_format):
+                self.line(line)
+            self.flush()
+            return
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        console = self.console
+        m = self.money
+        head = Text(_n(st.orders, "order"), style="bold")
+        head.append(f"  spent {m(_fmt(st.spent), st.currency)}  average basket "
+                    f"{m(_fmt(st.average_basket), st.currency)} ({_n(st.average_items, 'item')})")
+        if st.cancelled:
+            head.append(f"  ({st.cancelled} cancelled, not counted)", style="dim")
+        console.print(head)
+        periods, hidden = _shown_periods(st)
+        amounts = [m(_fmt(p.spent)) for p in periods]
+        money_w = max(len(a) for a in amounts)
+        width = max(4, min(40, console.width - 12 - 7 - money_w - 8))
+        top = max((p.spent for p in periods), default=0)
+        table = Table(title=Text(_period_title(st, hidden)), title_justify="left", box=box.SIMPLE_HEAD,
+                      show_edge=False, pad_edge=False)
+        table.add_column("week of" if st.by == "week" else "month", no_wrap=True)
+        table.add_column("orders", justify="right", no_wrap=True)
+        table.add_column("spent", justify="right", no_wrap=True)
+        table.add_column("", no_wrap=True, overflow="crop", max_width=width)
+        for p, amount in zip(periods, amounts):
+            table.add_row(Text(_period_label(p)), Text(str(p.orders)), Text(amount),
+                          Text(bar(p.spent, top, width), style="cyan"))
+        console.print(table)
+        if st.products:
+            t = Table(title=Text("Top products"), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                      pad_edge=False)
+            t.add_column("product", overflow="fold", ratio=3)
+            t.add_column("sku", overflow="fold", ratio=2)
+            for col in ("packs", "orders", "spent"):
+                t.add_column(col, justify="right", no_wrap=True)
+            for p in st.products:
+                t.add_row(Text(clean(p.name)), Text(clean(p.sku, 40)), Text(str(p.packs)), Text(str(p.orders)),
+                          Text(m(_fmt(p.spent))))
+            console.print(t)
+        if st.categories:
+            t = Table(title=Text("Top categories"), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                      pad_edge=False)
+            t.add_column("category", overflow="fold")
+            for col in ("packs", "orders", "spent"):
+                t.add_column(col, justify="right", no_wrap=True)
+            for c in st.categories:
+                t.add_row(Text(clean(c.category, 60)), Text(str(c.packs)), Text(str(c.orders)),
+                          Text(m(_fmt(c.spent))))
+            console.print(t)
 
 
 def delivery_text(d: dict | None) -> str:
@@ -184,12 +279,23 @@ def delivery_text(d: dict | None) -> str:
     return f"delivery{window}"
 
 
-def receipt_lines(order: dict, placed: bool) -> Iterable[str]:
+def format_money(fmt: str | None, amount: str, code: str | None = None) -> str:
+    """An amount as the config's currency_format says; without one, "5.67 USD" (or "5.67" with no code)."""
+    if fmt is None:
+        return f"{amount} {code}" if code else amount
+    return fmt.replace("{amount}", amount).replace("{code}", code or "").strip()
+
+
+def receipt_lines(order: dict, placed: bool, money_format: str | None = None) -> Iterable[str]:
     """Plain receipt: one line per product, then totals, delivery and the acknowledgement."""
+    def m(amount: str, code: str | None = None) -> str:
+        return format_money(money_format, amount, code)
+
     for line in order.get("lines", []):
-        yield (f"{line['packs']} x {clean(line['name'])} [{clean(line['sku'], 40)}] @ {line['unit_price']}"
-               f" = {line['line_total']}")
-    yield f"subtotal {order['subtotal']}  discount {order['discount']}  total {order['total']} {order['currency']}"
+        yield (f"{line['packs']} x {clean(line['name'])} [{clean(line['sku'], 40)}] @ {m(line['unit_price'])}"
+               f" = {m(line['line_total'])}")
+    yield (f"subtotal {m(order['subtotal'])}  discount {m(order['discount'])}  "
+           f"total {m(order['total'], order['currency'])}")
     yield delivery_text(order.get("delivery"))
     for s in order.get("suggestions") or []:
         yield f"suggest: {clean(s['name'], 60)} [{clean(s['sku'], 40)}] ({clean(s['reason'], 80)})"
@@ -222,3 +328,89 @@ def parse_lines(result) -> Iterable[str]:
 
 def _num(x: float) -> str:
     return f"{x:g}"
+
+
+# -- shop stats ------------------------------------------------------------------------------
+
+MAX_PERIODS_SHOWN = 60
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(value, top, width: int, ascii: bool = False) -> str:
+    """A horizontal bar of ``value`` out of ``top`` in at most ``width`` cells (eighths in unicode)."""
+    if not top or value <= 0 or width <= 0:
+        return ""
+    cells = float(value) / float(top) * width
+    if ascii:
+        return "#" * max(1, round(cells))
+    full = int(cells)
+    part = int((cells - full) * 8)
+    out = "█" * full + (_EIGHTHS[part] if part and full < width else "")
+    return out or "▏"
+
+
+def _n(count, word: str) -> str:
+    """"1 order", "3 orders", "1.5 items"."""
+    return f"{count:g} {word}{'' if count == 1 else 's'}"
+
+
+def _fmt(d) -> str:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(d).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _period_label(p) -> str:
+    return p.start.isoformat() if p.by == "week" else p.label
+
+
+def _shown_periods(st) -> tuple[list, int]:
+    hidden = max(0, len(st.periods) - MAX_PERIODS_SHOWN)
+    return st.periods[hidden:], hidden
+
+
+def _period_title(st, hidden: int) -> str:
+    title = "by week (weeks start on Monday)" if st.by == "week" else "by month"
+    if hidden:
+        title += f"; {hidden} earlier {st.by}s not shown (use --since, or --json for all)"
+    return title
+
+
+def empty_stats_text(st) -> str:
+    """What ``shop stats`` says when there is nothing to count."""
+    if st.since or st.until:
+        span = " ".join(x for x in (f"since {st.since.date()}" if st.since else "",
+                                     f"before {st.until.date()}" if st.until else "") if x)
+        text = f"no orders {span}"
+    else:
+        text = "no orders yet"
+    if st.cancelled:
+        text += f" ({st.cancelled} cancelled, not counted)"
+    return text
+
+
+def stats_lines(st, money_format: str | None = None) -> Iterable[str]:
+    """Plain, stable lines for ``shop stats`` when the output is not a terminal."""
+    def m(d, code=None) -> str:
+        return format_money(money_format, _fmt(d), code)
+
+    yield (f"{_n(st.orders, 'order')}  spent {m(st.spent, st.currency)}  "
+           f"average basket {m(st.average_basket, st.currency)}  {_n(st.average_items, 'item')} per basket")
+    if st.cancelled:
+        yield f"cancelled orders (not counted): {st.cancelled}"
+    periods, hidden = _shown_periods(st)
+    yield _period_title(st, hidden) + ":"
+    amounts = [m(p.spent) for p in periods]
+    counts = [_n(p.orders, "order") for p in periods]
+    aw, cw = max(map(len, amounts)), max(map(len, counts))
+    top = max((p.spent for p in periods), default=0)
+    for p, count, amount in zip(periods, counts, amounts):
+        yield f"{_period_label(p)}  {count:<{cw}}  {amount:>{aw}}  {bar(p.spent, top, 30, ascii=True)}".rstrip()
+    if st.products:
+        yield "top products:"
+        for p in st.products:
+            yield f"  {p.packs} x {clean(p.name, 80)} [{clean(p.sku, 40)}]  {_n(p.orders, 'order')}  {m(p.spent)}"
+    if st.categories:
+        yield "top categories:"
+        for c in st.categories:
+            yield f"  {clean(c.category, 60)}  {_n(c.packs, 'pack')}  {_n(c.orders, 'order')}  {m(c.spent)}"
