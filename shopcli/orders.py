@@ -71,7 +71,7 @@ def stores_path(catalog: Catalog) -> Path | None:
 
 
 def delivery_for(now: datetime, catalog: Catalog, deliver: str | None = None, pickup: str | None = None,
-                 when: str | None = None, *, default_window=None) -> dict | None:
+                 when: str | None = None, *, default_window=None) -> dict:
     """The order's ``delivery`` object from --deliver / --pickup (or a clause said in the request).
 
     ``default_window`` (two times) is the window of a day said without a time (the config's
@@ -97,7 +97,8 @@ def delivery_for(now: datetime, catalog: Catalog, deliver: str | None = None, pi
             w = dl.parse_when(when, now, window)
             start, end = w.start.isoformat(), w.end.isoformat()
         return {"method": "pickup", "window_start": start, "window_end": end, "store": store.name}
-    return None
+    # neither said: delivery, time not yet arranged (the order stays "placed", not "scheduled")
+    return {"method": "delivery", "window_start": None, "window_end": None, "store": None}
 
 
 def draft_order(request: str, catalog: Catalog, now: datetime, *, deliver: str | None = None,

@@ -268,8 +268,8 @@ class Output:
 
 def delivery_text(d: dict | None) -> str:
     """ "delivery 2026-11-24 08:00–12:00", "pickup at Downtown", "no delivery time set"."""
-    if not d:
-        return "no delivery time set (use --deliver or --pickup)"
+    if not d or (d.get("method") != "pickup" and not d.get("window_start")):
+        return "delivery time not set yet (use --deliver WHEN or --pickup STORE)"
     window = ""
     if d.get("window_start") and d.get("window_end"):
         a, b = d["window_start"], d["window_end"]
