@@ -8,6 +8,7 @@ Money is ``Decimal`` throughout and a string with two decimals in JSON.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -329,6 +330,9 @@ def import_orders(store, lines: Iterable[str], catalog: Catalog, now: datetime) 
             elif doc["id"] in ids:
                 raise DataError(f"import line {n}: order id {doc['id']!r} is already in the store")
             ids.add(doc["id"])
+            m = _OUR_ID.match(doc["id"])
+            if m and int(m[1]) > tx.meta["counters"].get("order", 0):
+                tx.meta["counters"]["order"] = int(m[1])   # new orders never reuse an imported id
         imported = [canonical(d) for _, d in docs]
         table.insert_multiple(imported)
         if imported:
@@ -336,6 +340,9 @@ def import_orders(store, lines: Iterable[str], catalog: Catalog, now: datetime) 
 
             record_placed(tx, store, imported)
     return len(docs)
+
+
+_OUR_ID = re.compile(r"^ORD-(\d{1,12})$")
 
 
 def _no_constant(name: str):

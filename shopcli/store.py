@@ -124,7 +124,9 @@ def _reject_constant(name: str) -> Any:
 
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _WS = re.compile(r"[ \t\n\r]*")
-_LONG_NUMBER = re.compile(rb"\d{19}")
+# 19 digits in a row, found with translate + find: a regex takes ~0.6 s on a 50 MB store
+_DIGITS_TO_NINE = bytes.maketrans(b"012345678", b"999999999")
+_LONG_RUN = b"9" * 19
 
 
 @contextlib.contextmanager
@@ -249,7 +251,7 @@ def _decode(path: Path, raw: bytes) -> tuple[str, Any, dict[str, tuple[int, int]
     except UnicodeDecodeError as exc:
         raise _damaged(path, f"it is not valid UTF-8 text (byte {exc.start})") from None
     data = None  # damaged or unusual: the paths below say precisely what is wrong
-    if not _LONG_NUMBER.search(raw):  # orjson turns integers beyond 64 bits into floats
+    if _LONG_RUN not in raw.translate(_DIGITS_TO_NINE):  # orjson turns integers beyond 64 bits into floats
         try:
             data = orjson.loads(raw)  # about 4x faster than json on a 50 MB store
         except orjson.JSONDecodeError:
