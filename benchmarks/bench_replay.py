@@ -1,0 +1,127 @@
+"""Replay speed: 100 recorded chats of 10 turns, replayed in one process, against parsing the same
+turns with parse_request alone; prints figures, asserts nothing.
+
+    python benchmarks/bench_replay.py [--transcripts 100] [--turns 10]
+
+The chats are generated from templates of realistic turns (items, amounts, questions, checkout,
+order status) and recorded in-process first. Then, each with cold matcher caches and best of
+``--repeat`` runs, the user turns are parsed through ``parse_request`` and the transcripts are
+replayed (each in its own fresh store, every answer compared; the slowest turn is that of the
+last run). Targets: replay at most 3x the parse time, no turn slower than 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from shopcli import assistant  # noqa: E402
+from shopcli.parse import parse_request  # noqa: E402
+from shopcli.settings import Settings  # noqa: E402
+from shopcli.transcript import ReplaySession, read_transcript, record, replay  # noqa: E402
+
+NOW = "2026-11-23T14:03:00+00:00"
+ITEMS = ["rice", "eggs", "milk", "bananas", "bread", "olive oil", "oat milk", "spaghetti", "ground beef",
+         "chicken breast", "cheddar", "yogurt", "apples", "tortilla chips", "salsa", "coffee", "butter",
+         "onions", "potatoes", "orange juice", "peanut butter", "strawberries", "spinach", "salmon", "tea"]
+OPENERS = ["{n} bags of {a} and a dozen eggs", "{a}, {b} and {c}", "can you grab {n} {a} and some {b}",
+           "I need {a} and {n} {b}", "{n} lb of bananas and a gallon of milk", "{a} and {b}"]
+MIDDLES = ["make that {n}", "one more", "only 6 eggs", "remove the {a}", "how much is {c}?", "do you have {c}?",
+           "what goes with {a}?", "yes, add that", "show my cart", "make it organic", "{n} more",
+           "anything vegan under $5 in snacks?", "2", "same again", "no {b} after all", "turkey", "the second one",
+           "what's my total?", "add {c}", "{n} {c}"]
+CLOSERS = ["checkout, deliver tomorrow evening", "check out for pickup at Downtown", "checkout, deliver friday 9am"]
+
+
+def conversation(rng: random.Random, turns: int) -> list[str]:
+    def fill(t: str) -> str:
+        a, b, c = rng.sample(ITEMS, 3)
+        return t.format(n=rng.randint(2, 4), a=a, b=b, c=c)
+
+    out = [fill(rng.choice(OPENERS))]
+    out += [fill(rng.choice(MIDDLES)) for _ in range(turns - 3)]
+    out += [fill(rng.choice(CLOSERS)), "where's my order?"]
+    return out
+
+
+def clear_caches(catalog) -> None:
+    index = catalog.index
+    for name in ("_match", "_correct"):
+        cached = getattr(index, name, None)
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--transcripts", type=int, default=100)
+    ap.add_argument("--turns", type=int, default=10)
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs of each (the best counts)")
+    args = ap.parse_args()
+    gc.disable()                       # as the shop command runs (see shopcli.cli.main)
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory(prefix="bench-replay-") as tmp:
+        folder = Path(tmp)
+        base = Settings(db=str(folder / "unused.json"), now_text=NOW)
+        catalog = base.catalog
+        t0 = time.perf_counter()
+        for k in range(args.transcripts):
+            run = Settings(db=str(folder / f"rec{k}" / "orders.json"), now_text=NOW, _catalog=catalog)
+            record(folder / f"chat{k:03d}.txt", conversation(rng, args.turns), run)
+        recorded = time.perf_counter() - t0
+        files = sorted(folder.glob("chat*.txt"))
+        transcripts = [read_transcript(f) for f in files]
+        said = [turn.said for t in transcripts for turn in t.turns]
+
+        times: list[tuple[float, str]] = []
+        plain_turn = assistant.Assistant.turn
+
+        def timed_turn(self, text):
+            t = time.perf_counter()
+            reply = plain_turn(self, text)
+            times.append((time.perf_counter() - t, text))
+            return reply
+
+        parse_runs, replay_runs = [], []
+        for _ in range(args.repeat):               # alternate the two; the best of each run counts
+            clear_caches(catalog)
+            t0 = time.perf_counter()
+            for text in said:
+                parse_request(text, catalog)
+            parse_runs.append(time.perf_counter() - t0)
+
+            clear_caches(catalog)
+            catalogs = ReplaySession(base)
+            times.clear()
+            assistant.Assistant.turn = timed_turn
+            try:
+                t0 = time.perf_counter()
+                grades = [replay(read_transcript(f), base, catalogs).grade for f in files]
+                replay_runs.append(time.perf_counter() - t0)
+            finally:
+                assistant.Assistant.turn = plain_turn
+                catalogs.close()
+        parse_s, replay_s = min(parse_runs), min(replay_runs)
+    slowest, slow_text = max(times)
+    times.sort()
+    median = times[len(times) // 2][0]
+    print(f"{len(files)} transcripts x {args.turns} turns ({len(said)} turns), recorded in {recorded:.2f} s")
+    print(f"best of {args.repeat} runs each, matcher caches cleared before every run")
+    print(f"parse_request alone : {parse_s * 1000:8.1f} ms  ({parse_s / len(said) * 1000:.2f} ms a turn)")
+    print(f"replay, in-process  : {replay_s * 1000:8.1f} ms  ({replay_s / len(said) * 1000:.2f} ms a turn, "
+          f"{grades.count('perfect')}/{len(grades)} perfect)")
+    print(f"ratio replay/parse  : {replay_s / parse_s:8.2f}x  (target <= 3x)")
+    print(f"median turn         : {median * 1000:8.2f} ms")
+    print(f"slowest turn        : {slowest * 1000:8.2f} ms  (target <= 50 ms): {slow_text!r}")
+
+
+if __name__ == "__main__":
+    main()
