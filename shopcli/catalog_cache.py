@@ -24,7 +24,7 @@ from .errors import DataError
 from .match import STOP, Matcher, product_keys, set_key
 from .units import parse_size
 
-__all__ = ["open_catalog", "CachedCatalog"]
+__all__ = ["open_catalog", "CachedCatalog", "catalog_signature", "cache_file", "cache_dir"]
 
 FORMAT = 1
 _COLUMNS = ("sku", "name", "price", "size", "container", "category", "brand", "aliases", "tags",
@@ -40,12 +40,19 @@ def cache_dir() -> Path:
     return user_cache_path("shopcli", appauthor=False)
 
 
-def _signature(files: list[Path]) -> str:
+def catalog_signature(source: Path) -> str:
+    """What a cache derived from the catalog at ``source`` depends on: each file's path, size and
+    modification time, and this version of shopcli. Raises OSError."""
     parts = [f"shopcli {__version__} format {FORMAT}"]
-    for f in files:
+    for f in catalog_files(source):
         st = f.stat()
         parts.append(f"{f.resolve()}\t{st.st_size}\t{st.st_mtime_ns}")
     return "\n".join(parts)
+
+
+def cache_file(source: Path, prefix: str, suffix: str) -> Path:
+    """The cache file of one kind for the catalog at ``source``."""
+    return cache_dir() / f"{prefix}{hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:24]}{suffix}"
 
 
 def open_catalog(path: str | os.PathLike | None = None, *, use_cache: bool = True) -> Catalog:
@@ -54,11 +61,10 @@ def open_catalog(path: str | os.PathLike | None = None, *, use_cache: bool = Tru
     if not use_cache or not source.exists():
         return load_catalog(source)
     try:
-        files = catalog_files(source)
-        signature = _signature(files)
+        signature = catalog_signature(source)
     except OSError:
         return load_catalog(source)
-    db = cache_dir() / (hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:24] + ".sqlite")
+    db = cache_file(source, "", ".sqlite")
     cached = CachedCatalog.open(db, signature, source)
     if cached is not None:
         return cached

@@ -257,23 +257,10 @@ def _single_line(line: str, key: str) -> bool:
 
 
 def _write(path: Path, text: str) -> None:
-    import tempfile
+    from .files import replace_file
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        replace_file(path, text.encode("utf-8"))
     except OSError as e:
         raise DataError(f"cannot write the config file {path}: {e.strerror or e}") from None
 

@@ -19,7 +19,7 @@ from .catalog import Catalog, Product
 from .errors import DataError, NotDone, UsageError
 
 __all__ = ["Draft", "Problem", "draft_order", "place_orders", "order_status", "cancel_order",
-           "find_order", "list_orders", "import_orders", "canonical", "money", "stores_path",
+           "find_order", "list_orders", "parse_time", "import_orders", "canonical", "money", "stores_path",
            "MAX_PACKS", "CURRENCY"]
 
 CURRENCY = "USD"
@@ -245,7 +245,7 @@ def list_orders(store, status: str | None = None, now: datetime | None = None,
         if status and s != status:
             continue
         if since or until:
-            created = _time(o.get("created_at"))
+            created = parse_time(o.get("created_at"))
             if created is None or (since and created < since) or (until and created >= until):
                 continue
         out.append(dict(o, status=s))
@@ -265,7 +265,7 @@ def order_status(order: dict, now: datetime) -> str:
     if order.get("status") == "cancelled":
         return "cancelled"
     d = order.get("delivery") or {}
-    start, end = _time(d.get("window_start")), _time(d.get("window_end"))
+    start, end = parse_time(d.get("window_start")), parse_time(d.get("window_end"))
     if start is None or end is None:
         return "placed"
     pickup = d.get("method") == "pickup"
@@ -294,7 +294,8 @@ def cancel_order(store, order_id: str, now: datetime) -> dict:
     raise NotDone(f"no order {order_id!r}", hint="shop orders list shows the ids")
 
 
-def _time(text) -> datetime | None:
+def parse_time(text) -> datetime | None:
+    """An ISO 8601 time with a zone from an order document, else None."""
     if not isinstance(text, str):
         return None
     try:
@@ -383,7 +384,7 @@ def _imported(obj, n: int, catalog: Catalog, now: datetime) -> tuple[int, dict]:
             product = Product(sku=sku, name=line["name"], price=product.price)
         products.append((product, packs))
     created = obj.get("created_at")
-    if created is not None and _time(created) is None:
+    if created is not None and parse_time(created) is None:
         raise bad("'created_at' must be an ISO 8601 time with a zone")
     status = obj.get("status", "placed")
     if status not in STATUSES:
@@ -393,13 +394,13 @@ def _imported(obj, n: int, catalog: Catalog, now: datetime) -> tuple[int, dict]:
         raise bad("'delivery' must be null or an object with method delivery or pickup")
     if delivery is not None:
         for key in ("window_start", "window_end"):
-            if delivery.get(key) is not None and _time(delivery.get(key)) is None:
+            if delivery.get(key) is not None and parse_time(delivery.get(key)) is None:
                 raise bad(f"'delivery.{key}' must be an ISO 8601 time with a zone")
     oid = obj.get("id")
     if oid is not None and (not isinstance(oid, str) or not oid.strip() or len(oid) > 64):
         raise bad("'id' must be a non-empty string")
     request = obj.get("request")
-    doc = build_order(request if isinstance(request, str) else "", products, _time(created) or now,
+    doc = build_order(request if isinstance(request, str) else "", products, parse_time(created) or now,
                       delivery, prices)
     if created is not None:
         doc["created_at"] = created

@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable, Iterable
 
+from .orders import parse_time
+
 __all__ = ["PERIODS", "Period", "ProductTotal", "CategoryTotal", "Stats", "compute_stats", "period_start",
            "next_period"]
 
@@ -32,16 +34,6 @@ def _decimal(value) -> Decimal:
     except (InvalidOperation, ValueError):
         return Decimal(0)
     return d if d.is_finite() else Decimal(0)
-
-
-def _time(text) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        t = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return t if t.tzinfo else None
 
 
 def period_start(d: date, by: str) -> date:
@@ -162,7 +154,7 @@ def compute_stats(orders: Iterable[dict], *, by: str = "week", since: datetime |
     for o in orders:
         if not isinstance(o, dict):
             continue
-        created = _time(o.get("created_at"))
+        created = parse_time(o.get("created_at"))
         if created is None:
             if since is None and until is None and o.get("status") != "cancelled":
                 st.undated += 1

@@ -49,7 +49,6 @@ and spaghetti, vegan anyway, do not, so spaghetti still gets parmesan.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import math
 import os
@@ -321,31 +320,10 @@ def _write_sidecar(path: Path, stats: Stats) -> None:
 
 
 def _write_json(path: Path, obj) -> None:
-    """Replace ``path`` atomically and durably (temporary file in the same folder, fsync, rename)."""
-    import tempfile
+    """Replace ``path`` atomically and durably."""
+    from .files import replace_file
 
-    data = json.dumps(obj, separators=(",", ":")).encode("ascii")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
+    replace_file(path, json.dumps(obj, separators=(",", ":")).encode("ascii"))
 
 
 _META_HEAD = re.compile(rb'\s*\{\s*"_meta"\s*:\s*')
@@ -587,15 +565,11 @@ def _summary(catalog: Catalog) -> dict:
     source = catalog.source
     if type(catalog) is Catalog or source is None:
         return _summarize(catalog)
-    from . import __version__
-    from .catalog import catalog_files
-    from .catalog_cache import cache_dir
+    from .catalog_cache import cache_file, catalog_signature
 
     try:
-        files = catalog_files(source)
-        signature = "\n".join([f"shopcli {__version__} suggest summary {STATS_VERSION}"] +
-                              [f"{f.resolve()}\t{f.stat().st_size}\t{f.stat().st_mtime_ns}" for f in files])
-        path = cache_dir() / f"suggest-{hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:24]}.json"
+        signature = f"suggest summary {STATS_VERSION}\n{catalog_signature(source)}"
+        path = cache_file(source, "suggest-", ".json")
     except OSError:
         return _summarize(catalog)
     try:
