@@ -248,7 +248,8 @@ def list_orders(store, status: str | None = None, now: datetime | None = None,
             created = parse_time(o.get("created_at"))
             if created is None or (since and created < since) or (until and created >= until):
                 continue
-        out.append(dict(o, status=s))
+        o["status"] = s        # the documents are this call's own copies
+        out.append(o)
     return out
 
 
@@ -264,7 +265,9 @@ def order_status(order: dict, now: datetime) -> str:
     delivered / picked_up, or cancelled."""
     if order.get("status") == "cancelled":
         return "cancelled"
-    d = order.get("delivery") or {}
+    d = order.get("delivery")
+    if not d or not d.get("window_start"):
+        return "placed"
     start, end = parse_time(d.get("window_start")), parse_time(d.get("window_end"))
     if start is None or end is None:
         return "placed"

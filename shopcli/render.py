@@ -32,6 +32,13 @@ def clean(text: str | None, limit: int = CELL_LIMIT) -> str:
     return safe_text(text or "", limit)
 
 
+def _cell(text, limit: int) -> str:
+    """``clean`` for long listings: printable short text (the common case) passes untouched."""
+    if isinstance(text, str) and len(text) <= limit and text.isprintable():
+        return text
+    return clean(text if isinstance(text, str) else str(text or ""), limit)
+
+
 class Output:
     """Where a command's results go; decides between rich, plain and JSON once."""
 
@@ -158,8 +165,8 @@ class Output:
             return
         if not self.is_terminal:
             self.stdout.write("".join(
-                f"{clean(o.get('id'), 40)}\t{o.get('created_at') or ''}\t{o.get('status') or ''}\t"
-                f"{self.money(str(o.get('total')), o.get('currency'))}\t{clean(o.get('request'), 60)}\n"
+                f"{_cell(o.get('id'), 40)}\t{o.get('created_at') or ''}\t{o.get('status') or ''}\t"
+                f"{self.money(str(o.get('total')), o.get('currency'))}\t{_cell(o.get('request'), 60)}\n"
                 for o in orders))
             self.flush()
             return
