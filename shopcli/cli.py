@@ -67,6 +67,8 @@ GUIDE = """shop — order groceries in plain words.
   shop parse "two bags of rice and a dozen eggs"   see what shop understood
   shop order --yes "a gallon of milk and bread"      place an order
   shop orders list                                   your orders, newest first
+  shop suggest spaghetti                             what goes with it, learned from orders
+  shop chat                                          talk to the assistant, cart and all
   shop stats --by month                              spending at a glance
   shop config show                                   your defaults and where they come from
   shop COMMAND --help                                examples for each command
