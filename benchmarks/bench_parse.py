@@ -72,13 +72,15 @@ def through_stdin(catalog_path: str, reqs: list[str]) -> float:
     return len(reqs) / dt
 
 
-def wall(argv: list[str], env: dict, runs: int = 15) -> float:
-    times = []
+def wall(commands: list[tuple[list[str], dict]], runs: int = 15) -> list[float]:
+    """Median wall time of each command, run in turn (interleaved, so machine noise hits all alike)."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(argv, capture_output=True, env=env, check=True)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for k, (argv, env) in enumerate(commands):
+            t0 = time.perf_counter()
+            subprocess.run(argv, capture_output=True, env=env, check=True)
+            times[k].append(time.perf_counter() - t0)
+    return [statistics.median(t) for t in times]
 
 
 MINIMAL_TYPER = """
@@ -117,11 +119,10 @@ def main() -> None:
         minimal = Path(tmp) / "minimal.py"
         minimal.write_text(MINIMAL_TYPER)
         env = dict(os.environ)
-        base = wall([sys.executable, str(minimal), "hello"], env)
         cmd = [sys.executable, "-m", "shopcli", "parse", "--json", "two bags of rice"]
-        ship = wall(cmd, dict(env, SHOPCLI_CATALOG=src))
-        wall(cmd, dict(env, SHOPCLI_CATALOG=str(big_path)), runs=1)   # builds any cache
-        large = wall(cmd, dict(env, SHOPCLI_CATALOG=str(big_path)), runs=7)
+        base, ship, large = wall([([sys.executable, str(minimal), "hello"], env),
+                                  (cmd, dict(env, SHOPCLI_CATALOG=src)),
+                                  (cmd, dict(env, SHOPCLI_CATALOG=str(big_path)))])
         print("cold start (median wall time of a whole process):")
         print(f"  minimal Typer app:                     {base * 1000:6.0f} ms")
         print(f"  shop parse --json (shipped catalog):   {ship * 1000:6.0f} ms  ({ship / base:.2f}x)")
