@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..units import MEASURES, Size, canonical_unit
 from ..words import lang
@@ -199,6 +199,12 @@ def _approx(toks: list[str], i: int) -> int:
 
 def read_amount(text: str) -> tuple[Amount, str]:
     """The amount said around a product phrase, and the phrase that is left (the product words)."""
+    amt, rest = _read_amount(text)
+    return replace(amt), rest   # a copy: callers may change it
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_amount(text: str) -> tuple[Amount, str]:
     toks = tokenize(text)
     if not toks:
         return Amount(), ""
