@@ -213,27 +213,48 @@ def place_orders(store, docs: list[dict], catalog: Catalog) -> list[dict | list[
     """
     results: list[dict | list[Problem]] = []
     with store.transaction() as tx:
-        table = tx.table(TABLE)
-        needs_stock = any(catalog.by_sku.get(l["sku"]) and catalog.by_sku[l["sku"]].stock is not None
-                          for d in docs for l in d["lines"])
-        held = held_packs(table.all()) if needs_stock else {}
+        held = _held(tx)
         new = []
         for doc in docs:
-            problems = stock_problems(doc, catalog, held) if needs_stock else []
+            problems = stock_problems(doc, catalog, held)
             if problems:
                 results.append(problems)
                 continue
             doc = canonical(dict(doc, id=f"ORD-{tx.next_id('order'):06d}"))
-            for line in doc["lines"]:
-                held[line["sku"]] = held.get(line["sku"], 0) + line["packs"]
+            _hold(held, doc, +1)
             new.append(doc)
             results.append(doc)
         if new:
-            table.insert_multiple(new)
+            tx.append(TABLE, new)     # one order on a 100,000-order store does not parse them all
+            _save_held(tx, held)
             from .suggest import record_placed
 
             record_placed(tx, store, new)
     return results
+
+
+_HELD = "held"
+
+
+def _held(tx) -> dict[str, int]:
+    """Packs held per SKU by the orders in ``tx``'s store: from the orders table's summary when it
+    holds, else counted from every order."""
+    summary = tx.summary(TABLE)
+    held = summary.get(_HELD) if isinstance(summary, dict) else None
+    if isinstance(held, dict) and all(type(v) is int for v in held.values()):
+        return dict(held)
+    return held_packs(tx.table(TABLE).all())
+
+
+def _hold(held: dict[str, int], doc: dict, sign: int) -> None:
+    if doc.get("status") == "cancelled":
+        return
+    for line in doc.get("lines") or ():
+        held[line["sku"]] = held.get(line["sku"], 0) + sign * int(line["packs"])
+
+
+def _save_held(tx, held: dict[str, int]) -> None:
+    tx.set_summary(TABLE, {_HELD: {sku: n for sku, n in held.items() if n}})
 
 
 def list_orders(store, status: str | None = None, now: datetime | None = None,
@@ -282,6 +303,7 @@ def order_status(order: dict, now: datetime) -> str:
 def cancel_order(store, order_id: str, now: datetime) -> dict:
     """Cancel a placed or scheduled order (before its window starts); final."""
     with store.transaction() as tx:
+        held = _held(tx)
         table = tx.table(TABLE)
         for doc_id, o in ((d.doc_id, d) for d in table.all()):
             if o.get("id") != order_id:
@@ -289,7 +311,9 @@ def cancel_order(store, order_id: str, now: datetime) -> dict:
             s = order_status(o, now)
             if s not in ("placed", "scheduled"):
                 raise NotDone(f"order {order_id} is {s.replace('_', ' ')} and cannot be cancelled")
+            _hold(held, o, -1)
             table.update({"status": "cancelled", "cancelled_at": now.isoformat()}, doc_ids=[doc_id])
+            _save_held(tx, held)
             from .suggest import record_cancelled
 
             record_cancelled(tx, store, o)
@@ -324,8 +348,8 @@ def import_orders(store, lines: Iterable[str], catalog: Catalog, now: datetime) 
             raise DataError(f"import line {n}: not valid JSON ({getattr(e, 'msg', e)})") from None
         docs.append(_imported(obj, n, catalog, now))
     with store.transaction() as tx:
-        table = tx.table(TABLE)
-        ids = {o.get("id") for o in table.all()}
+        held = _held(tx)
+        ids = {o.get("id") for o in tx.table(TABLE).all()}
         for n, doc in docs:
             if doc["id"] is None:
                 doc["id"] = f"ORD-{tx.next_id('order'):06d}"
@@ -338,8 +362,11 @@ def import_orders(store, lines: Iterable[str], catalog: Catalog, now: datetime) 
             if m and int(m[1]) > tx.meta["counters"].get("order", 0):
                 tx.meta["counters"]["order"] = int(m[1])   # new orders never reuse an imported id
         imported = [canonical(d) for _, d in docs]
-        table.insert_multiple(imported)
         if imported:
+            tx.append(TABLE, imported)
+            for doc in imported:
+                _hold(held, doc, +1)
+            _save_held(tx, held)
             from .suggest import record_placed
 
             record_placed(tx, store, imported)

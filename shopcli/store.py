@@ -34,6 +34,7 @@ import re
 import stat
 import tempfile
 import threading
+import zlib
 from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, Callable
@@ -308,19 +309,8 @@ def _parse(path: Path, raw: bytes | None) -> _Loaded:
         text, data, spans = _decode(path, raw)
         if not isinstance(data, dict):
             raise _damaged(path, f"it holds a JSON {_json_type(data)}, not an object of tables")
-        match = _DOC_ID.match
         for name, table in data.items():
-            if not isinstance(table, dict):
-                raise _damaged(path, f"table {name!r} is a JSON {_json_type(table)}, not an object of documents")
-            if all(map(match, table)) and set(map(type, table.values())) <= {dict}:
-                continue  # the fast path; the loop below says what is wrong
-            for doc_id, doc in table.items():
-                if doc.__class__ is not dict:
-                    raise _damaged(
-                        path, f"document {doc_id!r} of table {name!r} is a JSON {_json_type(doc)}, not an object"
-                    )
-                if match(doc_id) is None:
-                    raise _damaged(path, f"table {name!r} has a document id {doc_id!r} that is not a number")
+            _check_table(path, name, table)
 
     if META_TABLE not in data:
         if data == {} or data == {"_default": {}}:
@@ -512,6 +502,143 @@ class _TableState:
             self.rewritten = True
 
 
+# --------------------------------------------------------------------------- verified layout
+#
+# Every commit records in the meta document where each table lies in the file, with its size,
+# number of documents, last document id and a CRC-32 check over its text, those numbers and its
+# summary ("layout").  When a transaction opens a file
+# whose bytes match that record exactly, the file is known to be one this module wrote whole, so
+# its tables need not be parsed (nor re-checked) until someone reads them: placing one order on a
+# 50 MB store appends to the orders table's bytes instead of parsing 100,000 orders first.  Any
+# mismatch (an older shopcli, a hand edit, damage) falls back to parsing and checking everything.
+
+_LAYOUT = "layout"
+_SUMMARIES = "summaries"
+
+
+def _seal(body_crc: int, docs: int, last_id: int, summary: Any) -> int:
+    """The check of a layout entry: the CRC-32 of the table's text followed by its document count,
+    last id and summary (so that editing any of them by hand is noticed)."""
+    return zlib.crc32(_dumps([docs, last_id, summary], ensure_ascii=True).encode("ascii"), body_crc)
+
+
+class _Body:
+    """A table's JSON text as it is in the file, with what the layout says of it."""
+
+    __slots__ = ("data", "prefix_crc", "docs", "last_id")
+
+    def __init__(self, data: memoryview, prefix_crc: int | None, docs: int, last_id: int | None) -> None:
+        self.data = data  #: the table's JSON object, braces included
+        self.prefix_crc = prefix_crc  #: CRC-32 of ``data`` without its closing brace (None: not computed)
+        self.docs = docs  #: number of documents
+        self.last_id = last_id  #: the highest document id (None: not known)
+
+    def crc_without_brace(self) -> int:
+        if self.prefix_crc is None:
+            self.prefix_crc = zlib.crc32(self.data[:-1])
+        return self.prefix_crc
+
+
+def _value_at(raw: bytes, start: int) -> tuple[Any, int] | None:
+    """The JSON value that starts at byte *start* and the byte where it ends, reading only as much
+    of the file as it takes; None when there is none."""
+    window = 1 << 16
+    while True:
+        stop = min(len(raw), start + window)
+        while stop < len(raw) and raw[stop] & 0xC0 == 0x80:  # not in the middle of a character
+            stop -= 1
+        try:
+            text = raw[start:stop].decode("utf-8")
+            value, end = _DECODER.raw_decode(text)
+        except UnicodeDecodeError:
+            return None
+        except (ValueError, RecursionError):
+            if stop >= len(raw):
+                return None
+            window *= 8
+            continue
+        return value, start + len(text[:end].encode("utf-8"))
+
+
+def _is_count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _read_verified(path: Path, raw: bytes) -> tuple[dict[str, dict], dict[str, _Body]] | None:
+    """The meta table and the verified bodies of the other tables, if *raw* is exactly what the
+    layout in its meta document describes; None otherwise (then the caller parses everything).
+
+    :raises DataError: the meta document itself is refused (foreign app, newer schema).
+    """
+    head = b'{"' + META_TABLE.encode() + b'":'
+    if not raw.startswith(head):
+        return None
+    found = _value_at(raw, len(head))
+    if found is None:
+        return None
+    meta_table, pos = found
+    if not isinstance(meta_table, dict) or len(meta_table) != 1:
+        return None
+    (meta,) = meta_table.values()
+    if not isinstance(meta, dict) or not isinstance(meta.get(_LAYOUT), list):
+        return None
+    _check_meta(path, meta_table)
+    summaries = meta.get(_SUMMARIES, {})
+    if not isinstance(summaries, dict):
+        return None
+    view = memoryview(raw)
+    bodies: dict[str, _Body] = {}
+    for entry in meta[_LAYOUT]:
+        if not isinstance(entry, dict):
+            return None
+        name, size, check = entry.get("name"), entry.get("bytes"), entry.get("check")
+        docs, last_id = entry.get("docs"), entry.get("last_id")
+        if (not isinstance(name, str) or name == META_TABLE or name in bodies
+                or not all(map(_is_count, (size, check, docs, last_id))) or size < 2):
+            return None
+        member = ("," + _dumps(name) + ":").encode("utf-8", "surrogatepass")
+        if not raw.startswith(member, pos):
+            return None
+        pos += len(member)
+        data = view[pos : pos + size]
+        if len(data) != size or data[0] != 0x7B or data[-1] != 0x7D:  # { ... }
+            return None
+        prefix_crc = zlib.crc32(data[:-1])
+        if _seal(zlib.crc32(b"}", prefix_crc), docs, last_id, summaries.get(name)) != check:
+            return None
+        bodies[name] = _Body(data, prefix_crc, docs, last_id)
+        pos += size
+    if raw[pos:] != b"}":
+        return None
+    return meta_table, bodies
+
+
+def _check_table(path: Path, name: str, table: object) -> None:
+    """Refuse a table that is not an object of documents with numeric ids."""
+    if not isinstance(table, dict):
+        raise _damaged(path, f"table {name!r} is a JSON {_json_type(table)}, not an object of documents")
+    match = _DOC_ID.match
+    if all(map(match, table)) and set(map(type, table.values())) <= {dict}:
+        return  # the fast path; the loop below says what is wrong
+    for doc_id, doc in table.items():
+        if doc.__class__ is not dict:
+            raise _damaged(path, f"document {doc_id!r} of table {name!r} is a JSON {_json_type(doc)}, not an object")
+        if match(doc_id) is None:
+            raise _damaged(path, f"table {name!r} has a document id {doc_id!r} that is not a number")
+
+
+def _parse_body(path: Path, name: str, data: memoryview) -> dict[str, dict]:
+    """Parse a verified table body (it is valid JSON: this module wrote it)."""
+    raw = bytes(data)
+    with _gc_paused():
+        if _LONG_RUN in raw.translate(_DIGITS_TO_NINE):  # see _decode
+            table = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        else:
+            table = orjson.loads(raw)
+        _check_table(path, name, table)
+    return table
+
+
 class AtomicJSONStorage(Storage):
     """A TinyDB storage that reads the file once and writes it only on :meth:`commit`.
 
@@ -520,25 +647,77 @@ class AtomicJSONStorage(Storage):
     atomically (temporary file, ``fsync``, ``os.replace``, ``fsync`` of the
     folder).  It takes no lock itself: :meth:`Store.transaction` does.
 
+    A table of a file whose layout checks out (see above) is parsed only
+    when it is first read; :meth:`append` adds documents without parsing it.
+
     Usable on its own too: ``TinyDB(path, storage=AtomicJSONStorage)``.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        loaded = _parse(self.path, _read_bytes(self.path))
-        self._data: dict[str, dict[str, Any]] = loaded.data
-        self._raw = loaded.raw
-        self._text = loaded.text
-        self._spans = loaded.spans
-        # The table objects as parsed: only those may reuse their original text.
-        self._orig_tables = {name: loaded.data[name] for name in loaded.spans}
+        raw = _read_bytes(self.path)
+        verified = _read_verified(self.path, raw) if raw else None
+        self._lazy: dict[str, _Body] = {}  # tables not parsed yet
+        self._pending: dict[str, list[tuple[int, dict]]] = {}  # documents appended to those
+        self._bodies: dict[str, _Body] = {}  # the original text of each table read from the file
+        if verified is not None:
+            meta_table, self._lazy = verified
+            self._data: dict[str, dict[str, Any]] = {META_TABLE: meta_table}
+            self._data.update(dict.fromkeys(self._lazy, _UNLOADED))
+            self._orig_tables: dict[str, dict] = {}
+        else:
+            loaded = _parse(self.path, raw)
+            self._data = loaded.data
+            for name, (start, end) in loaded.spans.items():
+                start, end = _byte_offset(loaded, start), _byte_offset(loaded, end)
+                self._bodies[name] = _Body(memoryview(loaded.raw)[start:end], None, len(loaded.data[name]), None)
+            # The table objects as parsed: only those may reuse their original text.
+            self._orig_tables = {name: loaded.data[name] for name in loaded.spans}
+        meta = self._meta_doc()
+        if meta is not None:
+            meta.pop(_LAYOUT, None)  # written anew by every commit
+            if verified is None or not isinstance(meta.get(_SUMMARIES), dict):
+                meta.pop(_SUMMARIES, None)  # the tables may have changed since they were summed up
         self._states: dict[str, _TableState] = {}
         self._replaced = False
         self.dirty = False
         self.closed = False
 
+    def _meta_doc(self) -> dict[str, Any] | None:
+        table = self._data.get(META_TABLE)
+        if not table:
+            return None
+        (meta,) = table.values()
+        return meta
+
+    def names(self) -> list[str]:
+        """The names of the tables, without parsing any."""
+        return list(self._data)
+
+    def table_data(self, name: str) -> dict[str, dict[str, Any]]:
+        """The data with table *name* parsed (the others may still be unparsed)."""
+        if name in self._lazy:
+            self._load(name)
+        return self._data
+
+    def _load(self, name: str) -> None:
+        body = self._lazy.pop(name)
+        table = _parse_body(self.path, name, body.data)
+        self._data[name] = table
+        self._bodies[name] = body
+        self._orig_tables[name] = table
+        pending = self._pending.pop(name, None)
+        if pending:
+            state = self.state(name, table)
+            for doc_id, doc in pending:
+                if state is not None:
+                    state.touch(str(doc_id))
+                table[str(doc_id)] = doc
+
     def read(self) -> dict[str, dict[str, Any]]:
-        """The current data (no copy: TinyDB tables mutate it)."""
+        """The current data, every table parsed (no copy: TinyDB tables mutate it)."""
+        for name in list(self._lazy):
+            self._load(name)
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
@@ -546,17 +725,51 @@ class AtomicJSONStorage(Storage):
         if self.closed:
             raise RuntimeError(f"the transaction on {self.path} is finished; start a new one")
         if data is not self._data:
+            self.read()
             self._data = data
             self._replaced = True
+            meta = self._meta_doc()
+            if meta is not None:
+                meta.pop(_SUMMARIES, None)
         self.dirty = True
+
+    def changed(self, name: str) -> None:
+        """Note that table *name* was changed by TinyDB: its summary no longer holds."""
+        summaries = (self._meta_doc() or {}).get(_SUMMARIES)
+        if isinstance(summaries, dict):
+            summaries.pop(name, None)
+
+    def is_parsed(self, name: str) -> bool:
+        return name not in self._lazy
+
+    def append(self, name: str, docs: list[dict]) -> list[int]:
+        """Add documents at the end of the unparsed table *name*; their doc ids.
+
+        The table stays unparsed: its text is reused and the documents are written after it.
+        """
+        if self.closed:
+            raise RuntimeError(f"the transaction on {self.path} is finished; start a new one")
+        body = self._lazy[name]  # KeyError: parsed already (use TinyDB)
+        pending = self._pending.setdefault(name, [])
+        first = (pending[-1][0] if pending else body.last_id) + 1
+        ids = list(range(first, first + len(docs)))
+        pending.extend(zip(ids, (dict(d) for d in docs)))
+        self.dirty = True
+        return ids
+
+    def count(self, name: str) -> int:
+        """The number of documents in table *name*, without parsing it."""
+        if name in self._lazy:
+            return self._lazy[name].docs + len(self._pending.get(name, ()))
+        return len(self._data.get(name) or ())
 
     def meta_document(self) -> dict[str, Any]:
         """The meta document, added (in memory) to a store that has none yet."""
-        table = self._data.get(META_TABLE)
-        if not table:
+        meta = self._meta_doc()
+        if meta is None:
             table = {"1": {"schema": SCHEMA_VERSION, "app": APP_NAME, "counters": {}}}
-            self._data = {META_TABLE: table, **self._data}  # meta first, same table objects
-        (meta,) = table.values()
+            self._data = {META_TABLE: table, **{k: v for k, v in self._data.items() if k != META_TABLE}}
+            (meta,) = table.values()
         return meta
 
     def state(self, name: str, raw: dict[str, Any]) -> _TableState | None:
@@ -568,47 +781,64 @@ class AtomicJSONStorage(Storage):
             state = self._states[name] = _TableState(raw)
         return state
 
-    def _byte_offset(self, index: int) -> int:
-        """The byte offset in the file of character *index* of its text."""
-        text = self._text
-        if text.isascii():
-            return index
-        if index <= len(text) // 2:
-            return len(text[:index].encode("utf-8"))
-        return len(self._raw) - len(text[index:].encode("utf-8"))
+    def _render_table(self, name: str, table: dict, ensure_ascii: bool) -> tuple[_Chunks, int, int, int, int]:
+        """One table's JSON as byte chunks, its size, the CRC-32 of its text, its document count
+        and its last document id."""
+        body = self._lazy.get(name)
+        if body is not None:
+            new = dict((str(i), d) for i, d in self._pending.get(name, ()))
+            docs = body.docs + len(new)
+            last_id = max(body.last_id, *map(int, new)) if new else body.last_id
+            orig = body
+        else:
+            body = self._bodies.get(name)
+            state = self._states.get(name)
+            reusable = (body is not None and not self._replaced and self._orig_tables.get(name) is table
+                        and not (state and state.rewritten))
+            docs = len(table)
+            last_id = max(map(int, table)) if table else 0
+            if not reusable:
+                data = _dumps(table, ensure_ascii).encode("utf-8")
+                return [data], len(data), zlib.crc32(data), docs, last_id
+            new = {} if state is None else dict(itertools.islice(table.items(), state.orig_len, None))
+            orig = body
+        if not new:
+            size, crc, chunks = len(orig.data), zlib.crc32(b"}", orig.crc_without_brace()), [orig.data]
+        else:
+            tail = (("," if orig.docs else "") + _dumps(new, ensure_ascii)[1:-1] + "}").encode("utf-8")
+            size, crc = len(orig.data) - 1 + len(tail), zlib.crc32(tail, orig.crc_without_brace())
+            chunks = [orig.data[:-1], tail]
+        return chunks, size, crc, docs, last_id
 
     def _render(self, ensure_ascii: bool) -> _Chunks:
-        """The file's new content as byte chunks.
+        """The file's new content as byte chunks: the meta table first, then every other table.
 
         Tables the transaction did not touch are copied from the old file as
         they are, tables that only got new documents get them appended; only
         the rest is serialized again (a 50 MB table is not re-encoded to add
         one order).
         """
-        if self._replaced or ensure_ascii or not self._spans:
-            return [_dumps(self._data, ensure_ascii).encode("ascii" if ensure_ascii else "utf-8")]
-        old = memoryview(self._raw)
         chunks: _Chunks = []
-        pending: list[str] = ["{"]  # text waiting to be encoded as one chunk
-        for i, (name, table) in enumerate(self._data.items()):
-            pending.append(("," if i else "") + _dumps(name) + ":")
-            state = self._states.get(name)
-            if name == META_TABLE or self._orig_tables.get(name) is not table or (state and state.rewritten):
-                pending.append(_dumps(table))
+        layout = []
+        summaries = (self._meta_doc() or {}).get(_SUMMARIES) or {}
+        for name, table in self._data.items():
+            if name == META_TABLE:
                 continue
-            start, end = self._spans[name]
-            body = old[self._byte_offset(start) : self._byte_offset(end)]
-            new = {} if state is None else dict(itertools.islice(table.items(), state.orig_len, None))
-            chunks.append("".join(pending).encode("utf-8"))
-            pending.clear()
-            if new:
-                chunks.append(body[:-1])  # without its closing brace
-                pending.append(("," if state.orig_len else "") + _dumps(new)[1:-1] + "}")
-            else:
-                chunks.append(body)
-        pending.append("}")
-        chunks.append("".join(pending).encode("utf-8"))
-        return chunks
+            table_chunks, size, crc, docs, last_id = self._render_table(name, table, ensure_ascii)
+            chunks.append(("," + _dumps(name, ensure_ascii) + ":").encode("utf-8"))
+            chunks.extend(table_chunks)
+            check = _seal(crc, docs, last_id, summaries.get(name))
+            layout.append({"name": name, "bytes": size, "docs": docs, "last_id": last_id, "check": check})
+        meta_table = self._data.get(META_TABLE)
+        if meta_table:
+            ((key, meta),) = meta_table.items()
+            meta_table = {key: dict(meta, **{_LAYOUT: layout})}
+            head = "{" + _dumps(META_TABLE) + ":" + _dumps(meta_table, ensure_ascii)
+        else:
+            head = "{"
+            if chunks:
+                chunks[0] = bytes(chunks[0])[1:]  # no comma before the first member
+        return [head.encode("utf-8"), *chunks, b"}"]
 
     def commit(self) -> None:
         """Write the data to the file, once, atomically.  Raises DataError."""
@@ -618,6 +848,20 @@ class AtomicJSONStorage(Storage):
     def close(self) -> None:
         """Refuse further writes (the data is dropped unless committed)."""
         self.closed = True
+
+
+# Stands for a table not parsed yet in AtomicJSONStorage._data (never handed out).
+_UNLOADED: dict[str, Any] = {}
+
+
+def _byte_offset(loaded: _Loaded, index: int) -> int:
+    """The byte offset in the file of character *index* of its text."""
+    text = loaded.text
+    if text.isascii():
+        return index
+    if index <= len(text) // 2:
+        return len(text[:index].encode("utf-8"))
+    return len(loaded.raw) - len(text[index:].encode("utf-8"))
 
 
 _MISSING = object()
@@ -695,15 +939,26 @@ class _IntKeyView(MutableMapping):
 class _FastTable(Table):
     """A TinyDB table whose updates work in place on the in-memory data."""
 
+    def _tables(self) -> dict[str, Any] | None:
+        storage = self._storage
+        if isinstance(storage, AtomicJSONStorage):
+            return storage.table_data(self.name)  # the other tables may stay unparsed
+        return storage.read()
+
+    def _read_table(self) -> dict[str, Any]:
+        tables = self._tables()
+        return {} if tables is None else tables.get(self.name, {})
+
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
         storage = self._storage
-        tables = storage.read()
+        tables = self._tables()
         if tables is None:  # pragma: no cover - AtomicJSONStorage never returns None
             tables = {}
         raw = tables.get(self.name)
         if raw is None:
             raw = tables[self.name] = {}
-        state = storage.state(self.name, raw) if isinstance(storage, AtomicJSONStorage) else None
+        fast = isinstance(storage, AtomicJSONStorage)
+        state = storage.state(self.name, raw) if fast else None
         view = _IntKeyView(raw, state)
         try:
             updater(view)  # type: ignore[arg-type]
@@ -712,6 +967,8 @@ class _FastTable(Table):
             self.clear_cache()
             raise
         storage.write(tables)
+        if fast:
+            storage.changed(self.name)
         self.clear_cache()
 
 
@@ -751,7 +1008,49 @@ class Transaction:
 
     def tables(self) -> list[str]:
         """Names of the tables present (without the meta table)."""
-        return [name for name in self._storage.read() if name != META_TABLE]
+        return [name for name in self._storage.names() if name != META_TABLE]
+
+    def append(self, name: str, docs: Iterable[dict]) -> list[int]:
+        """Insert *docs* at the end of table *name*; their doc ids.
+
+        Unlike ``table(name).insert_multiple``, it does not parse the table
+        when the file's layout checks out (placing one order does not read
+        every order) and it keeps the table's summary (see :meth:`summary`).
+        """
+        if self._storage.closed:
+            raise RuntimeError(f"the transaction on {self._store.path} is finished; start a new one")
+        docs = list(docs)
+        if not docs:
+            return []
+        if not self._storage.is_parsed(name):
+            return self._storage.append(name, docs)
+        summaries = self._meta.get(_SUMMARIES)
+        kept = summaries.get(name) if isinstance(summaries, dict) else None
+        ids = self._db.table(name).insert_multiple(docs)
+        if kept is not None:
+            self._meta.setdefault(_SUMMARIES, {})[name] = kept
+        return ids
+
+    def count(self, name: str) -> int:
+        """The number of documents in table *name*, without parsing it."""
+        return self._storage.count(name)
+
+    def summary(self, name: str) -> Any:
+        """What the caller last saved with :meth:`set_summary` about table *name*, or None.
+
+        A summary (say, the stock held by all orders) is kept in the meta
+        document and lets a caller skip reading a large table.  It holds only
+        while the table is exactly as it was when the summary was saved: any
+        change through :meth:`table` drops it, as does any change to the file
+        by other means (a hand edit, an older shopcli).  Changes through
+        :meth:`append` keep it; the caller updates it.
+        """
+        summaries = self._meta.get(_SUMMARIES)
+        return summaries.get(name) if isinstance(summaries, dict) else None
+
+    def set_summary(self, name: str, value: Any) -> None:
+        """Save a JSON-serialisable summary of table *name* (see :meth:`summary`)."""
+        self._meta.setdefault(_SUMMARIES, {})[name] = value
 
     def next_id(self, counter: str = "order") -> int:
         """Next value of the named counter: 1, 2, 3…

@@ -414,17 +414,16 @@ def record_cancelled(tx, store, doc: dict) -> None:
 def _update(tx, store, added: list[dict] = (), cancelled: dict | None = None) -> None:
     path = stats_path(store)
     try:
-        table = tx.table(TABLE)
-        docs = len(table)
+        docs = tx.count(TABLE)              # without parsing the orders
         stats = _read_sidecar(path)
         if stats is None or stats.token != tx.meta.get(META_KEY) or stats.docs != docs - len(added):
-            stats = Stats.build(table.all())    # stale or missing: the table already holds the change
+            stats = Stats.build(tx.table(TABLE).all())  # stale or missing: the table holds the change
         else:
             _cache.pop(str(path), None)     # changed in place: re-read from disk should this fail
             for doc in added:
                 stats.observe(doc)
             if cancelled is not None:
-                stats.forget(cancelled, _previous_suggested(table, cancelled))
+                stats.forget(cancelled, _previous_suggested(tx.table(TABLE), cancelled))
         stats.token = _new_token()
         stats.counter = _order_counter(tx.meta)
         stats.docs = docs

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import zlib
 from pathlib import Path
 
 import filelock
@@ -118,7 +119,13 @@ def test_file_is_valid_tinydb_json_with_meta(store: Store, path: Path) -> None:
     raw = path.read_bytes()
     data = json.loads(raw)
     assert set(data) == {"_meta", "orders"}
-    assert list(data["_meta"].values()) == [{"schema": SCHEMA_VERSION, "app": "shopcli", "counters": {"order": 3}}]
+    (meta,) = data["_meta"].values()
+    layout = meta.pop("layout")
+    assert meta == {"schema": SCHEMA_VERSION, "app": "shopcli", "counters": {"order": 3}}
+    body = json.dumps(data["orders"], ensure_ascii=False, separators=(",", ":")).encode()
+    check = zlib.crc32(b"[3,3,null]", zlib.crc32(body))
+    assert layout == [{"name": "orders", "bytes": len(body), "docs": 3, "last_id": 3, "check": check}]
+    assert raw.endswith(b',"orders":' + body + b"}")
     assert list(data["orders"]) == ["1", "2", "3"]
     assert "ü".encode() in raw  # ensure_ascii=False
     assert b": " not in raw and b", " not in raw  # compact separators
@@ -274,7 +281,7 @@ def test_file_written_by_tinydb_itself_is_appended_to_correctly(path: Path, stor
     text = path.read_text(encoding="utf-8")
     assert '"name": "ünïcode"' in text  # the untouched table's text was copied as it was
     assert '"id": 2,' in text and '"id":3,' in text  # old documents kept, the new one appended
-    assert text.index('"id": 2,') < text.index('"id":3,') < text.index('"lists"')
+    assert text.index('"id": 2,') < text.index('"id":3,') < text.index('"lists":{')
     assert store.read() == {
         "orders": [{"id": 1, "t": "é\u2028\t\"x\""}, {"id": 2, "t": "😀"}, {"id": 3, "t": "ß"}],
         "lists": [{"name": "ünïcode"}],
