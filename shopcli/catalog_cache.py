@@ -26,7 +26,7 @@ from .units import parse_size
 
 __all__ = ["open_catalog", "CachedCatalog", "catalog_signature", "cache_file", "cache_dir"]
 
-FORMAT = 1
+FORMAT = 2
 _COLUMNS = ("sku", "name", "price", "size", "container", "category", "brand", "aliases", "tags",
             "complements", "stock", "popularity")
 
@@ -43,7 +43,8 @@ def cache_dir() -> Path:
 def catalog_signature(source: Path) -> str:
     """What a cache derived from the catalog at ``source`` depends on: each file's path, size and
     modification time, and this version of shopcli. Raises OSError."""
-    parts = [f"shopcli {__version__} format {FORMAT}"]
+    words = Path(__file__).with_name("lang") / "en.toml"   # the words behind every key
+    parts = [f"shopcli {__version__} format {FORMAT}", f"{words.stat().st_size}\t{words.stat().st_mtime_ns}"]
     for f in catalog_files(source):
         st = f.stat()
         parts.append(f"{f.resolve()}\t{st.st_size}\t{st.st_mtime_ns}")
@@ -236,7 +237,7 @@ class SqlIndex(Matcher):
         super().__init__()
         self.catalog = catalog
         self._con = catalog._con
-        self._keys: dict[int, tuple[list[frozenset[str]], frozenset[str]]] = {}
+        self._keys: dict[int, tuple[list[tuple[frozenset[str], str]], frozenset[str]]] = {}
         self._exact: dict[str, list[int] | None] = {}
         self._posting: dict[str, list[int] | None] = {}
         self._df: dict[str, int] = {}
@@ -270,14 +271,14 @@ class SqlIndex(Matcher):
     def rank(self, i: int) -> int:
         return self.catalog.row(i)[1]
 
-    def _product_keys(self, i: int) -> tuple[list[frozenset[str]], frozenset[str]]:
+    def _product_keys(self, i: int) -> tuple[list[tuple[frozenset[str], str]], frozenset[str]]:
         got = self._keys.get(i)
         if got is None:
             _, names, free = product_keys(self.product(i))
-            got = self._keys[i] = ([frozenset(k.split()) for k in names], free)
+            got = self._keys[i] = ([(frozenset(k.split()), k.split()[-1]) for k in names], free)
         return got
 
-    def keysets(self, i: int) -> list[frozenset[str]]:
+    def keysets(self, i: int) -> list[tuple[frozenset[str], str]]:
         return self._product_keys(i)[0]
 
     def free(self, i: int) -> frozenset[str]:

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, Product
-from .units import Size, aligned, dimension, to_base
+from .units import CONTAINERS, Size, aligned, dimension, to_base
 from .words import key, tokens
 
 __all__ = ["Index", "Matcher", "Match", "Want", "product_keys", "set_key"]
@@ -22,6 +22,7 @@ WEAK = 58.0         # below: nothing fits well enough to name a product
 RIVAL_GAP = 4.0     # rivals within this many points of the best make an item ambiguous
 MAX_CANDIDATES = 120
 TYPO_PENALTY = 0.93
+HEAD_PENALTY = 36.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ class Matcher:
     def df(self, word: str) -> int: raise NotImplementedError
     def product(self, i: int) -> Product: raise NotImplementedError
     def rank(self, i: int) -> int: raise NotImplementedError
-    def keysets(self, i: int) -> list[frozenset[str]]: raise NotImplementedError
+    def keysets(self, i: int) -> list[tuple[frozenset[str], str]]: raise NotImplementedError
     def free(self, i: int) -> frozenset[str]: raise NotImplementedError
     def has_set(self, words: frozenset[str]) -> bool: raise NotImplementedError
     @property
@@ -163,18 +164,22 @@ class Matcher:
                 fixed.append(c)
         exact = self.exact_ids(" ".join(fixed))
         scored: dict[int, float] = {}
+        named: set[int] = set()
         if exact:
             for i in exact:
                 for j in self.sibling_ids(key(self.product(i).name)):
                     scored[j] = 100.0
+            if len(scored) > len(exact):
+                named = set(exact)   # an alias only some variants answer to picks them ("party size lays")
         for i in self._candidates(fixed, 30 if exact else MAX_CANDIDATES):
             if i not in scored:
                 scored[i] = self._score(i, fixed)
         if not scored:
             return Match("unknown", None, 0.0, hint=self._hint(" ".join(words)))
         factor = TYPO_PENALTY if typo else 1.0
-        ranked = sorted(((s * factor + self._bonus(i, want), -self.rank(i), i) for i, s in scored.items()),
-                        reverse=True)
+        ranked = sorted(((s * factor + self._bonus(i, want) + (0.5 if i in named else 0.0), -self.rank(i), i)
+                         for i, s in scored.items()), reverse=True)
+        base = scored[ranked[0][2]] * factor
         best_score, _, best = ranked[0]
         best_score = min(best_score, 100.0)
         product = self.product(best)
@@ -182,8 +187,13 @@ class Matcher:
         if best_score < WEAK:
             names = dict.fromkeys(p.name for p in (product, *(a for a, _ in alternatives)))
             return Match("unknown", None, round(best_score, 1), hint=tuple(names)[:3])
-        rivals = [i for s, _, i in ranked[1:]
-                  if s >= best_score - RIVAL_GAP and self.product(i).category != product.category]
+        # Rivals are judged on what the words say: the pack bonus picks a variant, not a product
+        # ("2 sweet potatoes" is not made closer to a 2-pack of baby food); a container said that
+        # only the best fits settles it ("a can of pumpkin").
+        rivals = [i for _, _, i in ranked[1:]
+                  if scored[i] * factor >= base - RIVAL_GAP and self.product(i).category != product.category]
+        if rivals and want.unit in CONTAINERS and product.container == want.unit:
+            rivals = [i for i in rivals if self.product(i).container == want.unit]
         status = "ambiguous" if rivals or best_score < MATCHED else "matched"
         return Match(status, product, round(best_score, 1), alternatives)
 
@@ -218,7 +228,12 @@ class Matcher:
         return s
 
     def _score(self, i: int, words: list[str]) -> float:
-        """0-100: how much of the query the product covers, and how much of the product the query says."""
+        """0-100: how much of the query the product covers, and how much of the product the query says.
+
+        A name whose head noun (its last word) goes unsaid while the query's own last word sits
+        before it names something else: "red wine" is not "red wine vinegar", "garlic" is not
+        "garlic powder". Such a reading loses HEAD_PENALTY points.
+        """
         free = self.free(i)
         n = len(words)
         weights = [1.5 if j == n - 1 else 1.0 for j in range(n)]
@@ -226,10 +241,13 @@ class Matcher:
         best = 0.0
         tagged = {j for j in range(n - 1) if f"{words[j]}-{words[j + 1]}" in free}
         tagged |= {j + 1 for j in tagged}
-        for ks in self.keysets(i):
+        last = words[-1]
+        for ks, head in self.keysets(i):
             got = sum(wt for j, (w, wt) in enumerate(zip(words, weights)) if w in ks or w in free or j in tagged)
             said = sum(1 for w in ks if w in words or w in STOP)
             s = 100.0 * (0.75 * got / total + 0.25 * said / len(ks))
+            if head not in words and last in ks and last not in free and head not in free:
+                s -= HEAD_PENALTY
             if s > best:
                 best = s
         return best
@@ -258,7 +276,8 @@ class Matcher:
         if dim is not None and dim == size.dimension:
             if abs(to_base(want.quantity, unit) - size.base) <= 0.03 * size.base:
                 bonus += 5.0
-        elif want.unit is None and size.items > 1 and want.quantity == size.items:
+        elif (want.unit is None or want.unit in CONTAINERS and want.unit != p.container) \
+                and size.items > 1 and want.quantity == size.items:
             bonus += 5.0
         return bonus
 
@@ -294,10 +313,10 @@ class Index(Matcher):
             self._free.append(free)
             for k in names:
                 self._exact.setdefault(k, []).append(i)
-            self._keys.append([frozenset(k.split()) for k in names])
+            self._keys.append([(frozenset(k.split()), k.split()[-1]) for k in names])
             self._siblings.setdefault(name, []).append(i)
         for i in order:
-            for t in set().union(*self._keys[i], self._free[i]):
+            for t in set().union(*(ks for ks, _ in self._keys[i]), self._free[i]):
                 if t not in STOP:
                     postings.setdefault(t, []).append(i)
         self._postings = postings
@@ -323,7 +342,7 @@ class Index(Matcher):
     def rank(self, i: int) -> int:
         return self._rank[i]
 
-    def keysets(self, i: int) -> list[frozenset[str]]:
+    def keysets(self, i: int) -> list[tuple[frozenset[str], str]]:
         return self._keys[i]
 
     def free(self, i: int) -> frozenset[str]:

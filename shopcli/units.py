@@ -55,6 +55,7 @@ _SPELLINGS: dict[str, str] = {
     "tin": "can", "tins": "can", "packet": "pack", "packets": "pack", "package": "pack",
     "packages": "pack", "pkg": "pack", "pk": "pack", "pkt": "pack", "loaves": "loaf",
     "boxes": "box", "bunches": "bunch", "pouches": "pouch", "each": "each",
+    "punnet": "pack", "punnets": "pack", "clamshell": "pack", "clamshells": "pack",
 }
 for _c in CONTAINERS:
     _SPELLINGS.setdefault(_c, _c)
@@ -160,9 +161,11 @@ def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: S
         if pack_size.dimension == size.dimension:
             return _cover(quantity * pack_size.base, size.base)
     unit = aligned(unit, size)
-    if unit in CONTAINERS and container and unit != container and size is not None and size.count > 1:
-        # "24 cans of coke" sold as 12 x 12 fl oz: the cans are inside the packs
-        return _cover(quantity, size.count)
+    if unit in CONTAINERS and container and unit != container and size is not None and (
+            size.count > 1 or (size.items > 1 and quantity * 2 >= size.items)):
+        # "24 cans of coke" sold as 12 x 12 fl oz: the cans are inside the packs; "24 rolls of
+        # toilet paper" sold as 24 ct: so are the rolls
+        return _cover(quantity, size.items)
     dim = dimension(unit)
     if dim is not None and size is not None:
         if dim == size.dimension:

@@ -1,6 +1,6 @@
 """Accuracy corpus: real requests against the shipped catalog, with what a careful clerk would hand over.
 
-The cases live in tests/data/parse_corpus.txt, one a line: ``REQUEST => ITEM ; ITEM ; ...`` where each
+The cases live in tests/data/parse_corpus.txt and tests/data/parse_heldout.txt, one a line: ``REQUEST => ITEM ; ITEM ; ...`` where each
 ITEM is ``SKU PACKS QUANTITY UNIT``, ``?SKU1|SKU2 PACKS QUANTITY UNIT`` (must be ambiguous, best guess
 among those) or ``!`` (must be unknown). ``fl_oz`` stands for "fl oz", ``-`` for no unit, ``\\n`` in a
 request for a line break.
@@ -15,7 +15,8 @@ import pytest
 from shopcli.catalog import load_catalog
 from shopcli.parse import parse_request
 
-CORPUS = Path(__file__).parent / "data" / "parse_corpus.txt"
+DATA = Path(__file__).parent / "data"
+CORPORA = [DATA / "parse_corpus.txt", DATA / "parse_heldout.txt"]
 CATALOG = load_catalog()
 
 
@@ -40,13 +41,21 @@ def read_expected_item(text: str) -> dict:
 
 def read_corpus() -> list:
     cases = []
-    for number, line in enumerate(CORPUS.read_text(encoding="utf-8").splitlines(), start=1):
+    for corpus in CORPORA:
+        cases.extend(read_cases(corpus))
+    return cases
+
+
+def read_cases(corpus: Path) -> list:
+    cases = []
+    prefix = "" if corpus.name == "parse_corpus.txt" else corpus.stem.removeprefix("parse_") + "-"
+    for number, line in enumerate(corpus.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         request, items = line.split(" => ")
         request = request.replace("\\n", "\n")
         expected = [read_expected_item(item) for item in items.split(" ; ")]
-        cases.append(pytest.param(request, expected, id=f"line{number}"))
+        cases.append(pytest.param(request, expected, id=f"{prefix}line{number}"))
     return cases
 
 

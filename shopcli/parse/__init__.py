@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..catalog import Catalog, Product
 from ..match import Matcher as Index, Match, Want
-from ..units import packs_for
+from ..units import aligned, packs_for
 from ..words import lang
 from .amounts import Amount, read_amount
 from .normalize import normalize
@@ -87,7 +87,8 @@ def _filler_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 # "for the party this weekend I need …": everything up to the wish is preamble
 _PREAMBLE_RE = re.compile(r"^.{0,60}?\b(?:i need|we need|i'd like|i would like|i want|we want|"
-                          r"(?:can|could|would) you (?:please )?(?:get|grab|pick up|buy|add)|please (?:get|grab|buy))\s+")
+                          r"(?:can|could|would) (?:you|u|ya) (?:please |pls |plz )?(?:get|grab|pick up|buy|add|order)"
+                          r"|please (?:get|grab|buy|order))(?:\s+(?:me|us))?\s+")
 
 
 def _strip_filler(text: str) -> str:
@@ -118,7 +119,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     unparsed: list[str] = []
     protector = index.protector
     for line in normalize(text).split("\n"):
-        line = _HEADER_RE.sub(lambda m: _heading(m[0], index), line)
+        line = _HEADER_RE.sub(lambda m: _heading(m[0], m.string[m.end():], index), line)
         parts = [[c for c in (_strip_filler(p) for p in part) if c] for part in split_items(line, protector)]
         for phrase in _group([p for p in parts if p], index):
             _read_phrase(phrase, index, items, unparsed)
@@ -139,10 +140,16 @@ _DELIVERY_HINT = re.compile(r"deliver|pick|collect|bring|ship|send|\bby\b", re.I
 _HEADER_RE = re.compile(r"^[^:\d]{1,40}:\s*(?=\S|$)")
 
 
-def _heading(text: str, index: Index) -> str:
-    """ "taco night:" is a heading and goes; "milk: 2 gallons" names the product and stays."""
+def _heading(text: str, rest: str, index: Index) -> str:
+    """ "taco night:" is a heading and goes, as does any heading of a list ("stir fry: chicken,
+    veg"); "milk: 2 gallons" names the product and stays."""
     words = text.rstrip(": ")
+    if _LIST_RE.search(rest):
+        return ""
     return f"{words} " if index.match(words).status == "matched" else ""
+
+
+_LIST_RE = re.compile(r"[,;&]|\band\b|\bplus\b")
 
 
 def _group(parts: list[list[str]], index: Index) -> list[str]:
@@ -288,6 +295,8 @@ def _add_choice(text: str, choices: list[str], amt: Amount, index: Index, items:
 def _item(text: str, amt: Amount, match: Match) -> ParsedItem:
     product = match.product
     unit = None if amt.items and amt.unit is None else amt.unit
+    if unit == "oz" and product is not None:
+        unit = aligned(unit, product.size)        # "89 oz" of juice is fluid ounces
     packs = 0
     if product is not None and not amt.problem:
         packs = packs_for(amt.quantity, "ct" if amt.items and unit is None else unit, product.size,

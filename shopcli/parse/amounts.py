@@ -140,13 +140,21 @@ def _read_number(toks: list[str], i: int) -> tuple[float | None, int, bool]:
         if nxt == "of" and j < len(toks) and toks[j] in ("a", "an"):
             j += 1
         return w["fractions"][t], j, False
+    if t in w["fractions"] and canonical_unit(nxt) in MEASURES:
+        return w["fractions"][t], i + 1, False     # "half gallon of milk", "quarter pound"
     if t in ("half-dozen", "half dozen"):
         return 6.0, i + 1, True
     if t in ("a", "an", "another") and nxt in ("couple", "pair", "few", "dozen", "half-dozen", "single"):
-        v = w["amounts"][nxt]
-        return float(v), _skip(toks, i + 2, ("of",)), nxt in ("dozen", "half-dozen")
+        v = float(w["amounts"][nxt])
+        j = i + 2
+        if nxt == "dozen":                          # "a dozen and a half"
+            frac, j = _fraction_tail(toks, j)
+            v *= 1 + frac
+        return v, _skip(toks, j, ("of",)), nxt in ("dozen", "half-dozen")
     if t in ("couple", "pair", "few", "several", "dozen"):
-        return float(w["amounts"][t]), _skip(toks, i + 1, ("of",)), t == "dozen"
+        v = float(w["amounts"][t])
+        frac, j = _fraction_tail(toks, i + 1) if t == "dozen" else (0.0, i + 1)
+        return v * (1 + frac), _skip(toks, j, ("of",)), t == "dozen"
     v = _num(t)
     j = i + 1
     if v is None:
@@ -330,6 +338,11 @@ def _read_tail(rest: list[str], amt: Amount) -> list[str]:
             return rest[:k]
         if len(inner) == 1 and _num(inner[0]) is not None and not amt.said:
             amt.quantity, amt.said = _num(inner[0]) or 0.0, True
+            return rest[:k]
+        q, j, _ = _read_number(inner, 0) if inner else (None, 0, False)
+        u, j = _unit_at(inner, j) if q is not None else (None, j)
+        if u is not None and u not in MEASURES and j == len(inner) and not amt.said:
+            amt.quantity, amt.unit, amt.said = q, u, True   # "black beans (2 cans)"
             return rest[:k]
     if not amt.said and len(rest) >= 2:
         # "rice 2 kg", "eggs 18 ct", "milk 2"

@@ -33,6 +33,24 @@ _BULLET_RE = re.compile(r"^[ \t]*(?:[-*•·‣◦–—+>]\s+|[•·‣◦]|\d{
                         re.MULTILINE)
 
 
+_INLINE_BULLET_RE = re.compile(r"\s+[•·‣◦▪●]\s*")
+_NUMBERED_START_RE = re.compile(r"^\s*1[.)]\s", re.MULTILINE)
+_NUMBERED_NEXT_RE = re.compile(r"\s(\d{1,2})[.)]\s")
+
+
+def _split_numbered(line: str) -> str:
+    """ "1. bananas 2. peanut butter 3. jam" on one line: a new line before each next number."""
+    if not _NUMBERED_START_RE.match(line):
+        return line
+    out, start, expected = [], 0, 2
+    for m in _NUMBERED_NEXT_RE.finditer(line):
+        if int(m[1]) == expected:
+            out.append(line[start:m.start()])
+            start, expected = m.start() + 1, expected + 1
+    out.append(line[start:])
+    return "\n".join(out)
+
+
 def safe_text(text: str, limit: int | None = None) -> str:
     """User or catalog text made safe to echo on a terminal: control and format characters become '?'."""
     if text.isprintable():
@@ -54,6 +72,10 @@ def normalize(text: str) -> str:
         text = _unicode_fold(text)
     if "$" in text or _MONEY_WORD_RE.search(text):
         text = _PRICE_RE.sub(" ", text)
+    if not text.isascii() and _INLINE_BULLET_RE.search(text):
+        text = _INLINE_BULLET_RE.sub("\n", text)     # "• milk • bread" on one line
+    if _NUMBERED_START_RE.search(text):
+        text = "\n".join(map(_split_numbered, text.split("\n")))
     text = _BULLET_RE.sub("", text)
     if "?" in text or "!" in text:
         text = text.replace("?", " ").replace("!", " ")
