@@ -121,6 +121,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import functools
 import pathlib
 import re
 import tomllib
@@ -842,6 +843,12 @@ def load_stores(path: pathlib.Path) -> list[PickupStore]:
             f"cannot read the pickup stores file {path}: {exc.strerror or exc}",
             hint="check that the file exists and is readable",
         ) from None
+    return list(_read_stores(path, raw))
+
+
+@functools.lru_cache(maxsize=8)
+def _read_stores(path: pathlib.Path, raw: bytes) -> tuple[PickupStore, ...]:
+    """The stores of a file's bytes, read once per content (a chat asks at every checkout)."""
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -884,7 +891,7 @@ def load_stores(path: pathlib.Path) -> list[PickupStore]:
                 )
             seen[folded] = index
         stores.append(PickupStore(**values))
-    return stores
+    return tuple(stores)
 
 
 def _store_key(text: str) -> str:

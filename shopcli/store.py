@@ -430,8 +430,8 @@ def _remove_stale_temps(target: Path) -> None:
             os.unlink(name)
 
 
-def _atomic_write(path: Path, chunks: Iterable[bytes | memoryview]) -> None:
-    """Replace *path* by the concatenation of *chunks*, atomically and durably.
+def _atomic_write(path: Path, chunks: Iterable[bytes | memoryview], durable: bool = True) -> None:
+    """Replace *path* by the concatenation of *chunks*, atomically and (unless not *durable*) durably.
 
     The old file is left byte-for-byte unchanged on any error, which is raised
     as :class:`DataError`.  A new file gets mode 0o600; an existing file keeps
@@ -461,7 +461,8 @@ def _atomic_write(path: Path, chunks: Iterable[bytes | memoryview]) -> None:
             for chunk in chunks:
                 f.write(chunk)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -469,7 +470,8 @@ def _atomic_write(path: Path, chunks: Iterable[bytes | memoryview]) -> None:
         if isinstance(exc, OSError):
             raise _write_error(path, exc) from None
         raise
-    _fsync_dir(folder)
+    if durable:
+        _fsync_dir(folder)
 
 
 # --------------------------------------------------------------------------- TinyDB glue
@@ -653,8 +655,9 @@ class AtomicJSONStorage(Storage):
     Usable on its own too: ``TinyDB(path, storage=AtomicJSONStorage)``.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], durable: bool = True) -> None:
         self.path = Path(path)
+        self.durable = durable
         raw = _read_bytes(self.path)
         verified = _read_verified(self.path, raw) if raw else None
         self._lazy: dict[str, _Body] = {}  # tables not parsed yet
@@ -842,7 +845,7 @@ class AtomicJSONStorage(Storage):
 
     def commit(self) -> None:
         """Write the data to the file, once, atomically.  Raises DataError."""
-        _atomic_write(self.path, _encode(self.path, self._render))
+        _atomic_write(self.path, _encode(self.path, self._render), self.durable)
         self.dirty = False
 
     def close(self) -> None:
@@ -1102,9 +1105,12 @@ class Store:
 
     path: Path
 
-    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0, private: bool = False) -> None:
         self.path = Path(os.path.abspath(Path(path).expanduser()))
         self.lock_timeout = lock_timeout
+        #: a scratch store only this process uses (a replayed transcript's): no inter-process
+        #: lock and no fsync; writes are still atomic replacements
+        self.private = private
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -1167,7 +1173,7 @@ class Store:
             Path(real).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _write_error(self.path, exc) from None
-        lock = filelock.FileLock(lock_path, timeout=self.lock_timeout, mode=0o600)
+        lock = _NoLock() if self.private else filelock.FileLock(lock_path, timeout=self.lock_timeout, mode=0o600)
         try:
             lock.acquire()
         except filelock.Timeout:
@@ -1186,17 +1192,28 @@ class Store:
         active.add(real)
         storage: AtomicJSONStorage | None = None
         try:
-            storage = AtomicJSONStorage(self.path)
+            storage = AtomicJSONStorage(self.path, durable=not self.private)
             db = _ShopDB(storage=lambda: storage)
             tx = Transaction(self, db, storage)
             yield tx
-            _remove_stale_temps(Path(real))
+            if not self.private:
+                _remove_stale_temps(Path(real))
             tx._commit()
         finally:
             if storage is not None:
                 storage.close()
             active.discard(real)
             lock.release()
+
+
+class _NoLock:
+    """The lock of a private store: nothing to wait for."""
+
+    def acquire(self) -> None:
+        pass
+
+    def release(self) -> None:
+        pass
 
 
 def _documents(table: dict[str, dict]) -> list[dict]:

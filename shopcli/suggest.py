@@ -314,16 +314,16 @@ def _read_sidecar(path: Path) -> Stats | None:
     return stats
 
 
-def _write_sidecar(path: Path, stats: Stats) -> None:
-    _write_json(path, stats.to_json())
+def _write_sidecar(path: Path, stats: Stats, durable: bool = True) -> None:
+    _write_json(path, stats.to_json(), durable)
     _cache.pop(str(path), None)
 
 
-def _write_json(path: Path, obj) -> None:
-    """Replace ``path`` atomically and durably."""
+def _write_json(path: Path, obj, durable: bool = True) -> None:
+    """Replace ``path`` atomically (and durably, unless it is a scratch store's)."""
     from .files import replace_file
 
-    replace_file(path, json.dumps(obj, separators=(",", ":")).encode("ascii"))
+    replace_file(path, json.dumps(obj, separators=(",", ":")).encode("ascii"), durable)
 
 
 _META_HEAD = re.compile(rb'\s*\{\s*"_meta"\s*:\s*')
@@ -428,7 +428,7 @@ def _update(tx, store, added: list[dict] = (), cancelled: dict | None = None) ->
         stats.counter = _order_counter(tx.meta)
         stats.docs = docs
         tx.meta[META_KEY] = stats.token
-        _write_sidecar(path, stats)
+        _write_sidecar(path, stats, durable=not getattr(store, "private", False))
     except Exception:  # noqa: BLE001 - statistics are derived data and must never stop an order
         tx.meta[META_KEY] = _new_token()    # whatever the sidecar says now is stale
 

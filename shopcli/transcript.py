@@ -321,14 +321,17 @@ class ReplaySession:
         self._scratch: tempfile.TemporaryDirectory | None = None
         self._count = 0
 
-    def new_store(self) -> str:
-        """The path of a store no one has used (the folder goes when the run ends)."""
+    def new_store(self):
+        """A store no one has used, in a folder of its own (it goes when the run ends); private to
+        this process, so it takes no lock and skips fsync."""
+        from .store import Store
+
         if self._scratch is None:
             ram = "/dev/shm"
             where = ram if os.path.isdir(ram) and os.access(ram, os.W_OK) else None
             self._scratch = tempfile.TemporaryDirectory(prefix="shopcli-replay-", dir=where)
         self._count += 1
-        return os.path.join(self._scratch.name, f"store-{self._count}.json")
+        return Store(os.path.join(self._scratch.name, str(self._count), "orders.json"), private=True)
 
     def close(self) -> None:
         if self._scratch is not None:
@@ -369,7 +372,9 @@ def replay(t: Transcript, settings, session: ReplaySession | None = None) -> Out
         except ShopError as e:
             raise TranscriptError(f"{t.path}: catalog: {e.message}", e.hint) from None
         now_text = t.now or settings.now.isoformat()
-        run = Settings(db=session.new_store(), catalog_path=catalog_path, now_text=now_text, _catalog=catalog)
+        store = session.new_store()
+        run = Settings(db=str(store.path), catalog_path=catalog_path, now_text=now_text, _catalog=catalog,
+                       _store=store)
         _seed(run, t)
         bot = Assistant(run)
         answers, states = [], []

@@ -459,13 +459,13 @@ def test_write_failure_leaves_the_old_store_intact(
 def _failing_after_partial_write(real_atomic_write):  # type: ignore[no-untyped-def]
     """An _atomic_write whose chunks fail with ENOSPC after some bytes were written."""
 
-    def atomic_write(path, chunks):  # type: ignore[no-untyped-def]
+    def atomic_write(path, chunks, durable=True):  # type: ignore[no-untyped-def]
         def gen():  # type: ignore[no-untyped-def]
             for chunk in chunks:
                 yield bytes(chunk)[:10]
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        return real_atomic_write(path, gen())
+        return real_atomic_write(path, gen(), durable)
 
     return atomic_write
 
@@ -667,3 +667,24 @@ def test_ten_thousand_inserts_in_one_transaction_are_fast(store: Store) -> None:
     assert len(docs) == 10_000
     assert [d["id"] for d in docs] == list(range(1, 10_001))
     assert elapsed < 10  # one insert at a time through TinyDB's own storage takes minutes
+
+
+def test_private_store_takes_no_lock_and_skips_fsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A replayed transcript's scratch store: only this process uses it, durability does not matter.
+    path = tmp_path / "scratch" / "orders.json"
+    store = Store(path, private=True)
+
+    def no_fsync(fd: int) -> None:
+        raise AssertionError("a private store must not fsync")
+
+    monkeypatch.setattr(os, "fsync", no_fsync)
+    with store.transaction() as tx:
+        tx.table("orders").insert({"id": tx.next_id()})
+    with store.transaction() as tx:
+        tx.append("orders", [{"id": tx.next_id()}])
+    assert [d["id"] for d in store.table("orders")] == [1, 2]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["orders.json"]  # no lock file, no temp file
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            with store.transaction():
+                pass  # pragma: no cover
