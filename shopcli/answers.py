@@ -78,9 +78,13 @@ class AnswersMixin:
         if product.stock is None:
             return None
         if self._held_cache is None:
-            from .orders import held_packs
+            signature = self.store.signature()   # unchanged file: the orders counted before still hold
+            if signature != self._held_signature:
+                from .orders import held_packs
 
-            self._held_cache = held_packs(self.store.table("orders"))
+                self._held_read = held_packs(self.store.table("orders"))
+                self._held_signature = signature
+            self._held_cache = self._held_read
         return max(0, product.stock - self._held_cache.get(product.sku, 0))
 
     def _on_availability(self, intent: Intent) -> Reply:

@@ -45,10 +45,14 @@ class Assistant(CartMixin, QuestionsMixin, AnswersMixin, PreferencesMixin, Check
         self.offered: dict[str, dict] = {}        # suggestions shown since the last checkout (for the order)
         self.events: list[str] = []               # what happened to orders in the last turn
         self.data_error = False
-        self._prefs_cache: dict | None = None
+        self._prefs_cache: dict | None = None    # this turn's preferences
+        self._prefs_read: dict = {}               # as last read from the store ...
+        self._prefs_signature: tuple | None | bool = False  # ... when the file was this (False: never)
         self._lines_cache: dict[str, Line | None] = {}
         self._added_this_turn = False
-        self._held_cache: dict[str, int] | None = None
+        self._held_cache: dict[str, int] | None = None   # this turn's stock held by orders ...
+        self._held_read: dict[str, int] = {}
+        self._held_signature: tuple | None | bool = False  # ... counted when the file was this
 
     # -- one turn ---------------------------------------------------------------------------------
 

@@ -262,16 +262,40 @@ def _first_words(source: str) -> set[str] | None:
     return words
 
 
+def _last_words(source: str) -> set[str] | None:
+    """The words a turn matching this pattern can end with; None when a slot may come last."""
+    words: set[str] = set()
+    for tok in reversed(_TOKEN_RE.findall(source)):
+        if tok[0] == "{":
+            return None
+        if tok[0] not in "[(":
+            return words | {tok}
+        alts = [a.strip() for a in tok[1:-1].split("|")]
+        if any(a.endswith("}") for a in alts):
+            return None
+        words.update(a.split()[-1] for a in alts if a)
+        if tok[0] == "(":
+            return words
+    return words
+
+
+@functools.cache
+def _ends() -> list[set[str] | None]:
+    return [_last_words(p.source) for p in _patterns()]
+
+
 def _candidates(norm: str) -> list[_Pattern]:
-    return _candidates_for(norm.split(" ", 1)[0])
+    words = norm.rstrip(" ,;:").split(" ")
+    return _candidates_for(words[0], words[-1])
 
 
 @functools.lru_cache(maxsize=4096)
-def _candidates_for(first: str) -> list[_Pattern]:
-    """The patterns worth trying on a turn starting with this word, in file order."""
+def _candidates_for(first: str, last: str) -> list[_Pattern]:
+    """The patterns worth trying on a turn starting and ending with these words, in file order."""
     index, anywhere = _by_first_word()
-    pats = _patterns()
-    return [pats[k] for k in sorted(set(index.get(first, ())) | set(anywhere))]
+    pats, ends = _patterns(), _ends()
+    return [pats[k] for k in sorted(set(index.get(first, ())) | set(anywhere))
+            if ends[k] is None or last in ends[k]]
 
 
 def _match(norm: str, ctx: Context) -> Intent | None:

@@ -430,8 +430,8 @@ def _remove_stale_temps(target: Path) -> None:
             os.unlink(name)
 
 
-def _atomic_write(path: Path, chunks: Iterable[bytes | memoryview], durable: bool = True) -> None:
-    """Replace *path* by the concatenation of *chunks*, atomically and (unless not *durable*) durably.
+def _atomic_write(path: Path, chunks: Iterable[bytes | memoryview]) -> None:
+    """Replace *path* by the concatenation of *chunks*, atomically and durably.
 
     The old file is left byte-for-byte unchanged on any error, which is raised
     as :class:`DataError`.  A new file gets mode 0o600; an existing file keeps
@@ -461,8 +461,7 @@ def _atomic_write(path: Path, chunks: Iterable[bytes | memoryview], durable: boo
             for chunk in chunks:
                 f.write(chunk)
             f.flush()
-            if durable:
-                os.fsync(f.fileno())
+            os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -470,8 +469,16 @@ def _atomic_write(path: Path, chunks: Iterable[bytes | memoryview], durable: boo
         if isinstance(exc, OSError):
             raise _write_error(path, exc) from None
         raise
-    if durable:
-        _fsync_dir(folder)
+    _fsync_dir(folder)
+
+
+def _scratch_write(path: Path, chunks: Iterable[bytes | memoryview]) -> None:
+    """Write a private scratch store in place: no one else reads it and it goes when the run ends."""
+    try:
+        with open(path, "wb") as f:
+            f.writelines(chunks)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
 
 
 # --------------------------------------------------------------------------- TinyDB glue
@@ -845,7 +852,10 @@ class AtomicJSONStorage(Storage):
 
     def commit(self) -> None:
         """Write the data to the file, once, atomically.  Raises DataError."""
-        _atomic_write(self.path, _encode(self.path, self._render), self.durable)
+        if self.durable:
+            _atomic_write(self.path, _encode(self.path, self._render))
+        else:
+            _scratch_write(self.path, _encode(self.path, self._render))
         self.dirty = False
 
     def close(self) -> None:
@@ -1109,7 +1119,7 @@ class Store:
         self.path = Path(os.path.abspath(Path(path).expanduser()))
         self.lock_timeout = lock_timeout
         #: a scratch store only this process uses (a replayed transcript's): no inter-process
-        #: lock and no fsync; writes are still atomic replacements
+        #: lock, written in place without fsync (it goes when the run ends)
         self.private = private
 
     def __repr__(self) -> str:
@@ -1141,6 +1151,15 @@ class Store:
         """The documents of one table (``[]`` if it does not exist)."""
         return self.read().get(name, [])
 
+    def signature(self) -> tuple[int, int, int] | None:
+        """What changes whenever the file is written: (inode, size, mtime in ns); None when there
+        is no file. Writers replace the file, so a reader may keep what it read while this holds."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
     def read_meta(self) -> dict[str, Any]:
         """A copy of the meta document (``{}`` for an empty store), without the lock."""
         table = self._load().get(META_TABLE)
@@ -1164,13 +1183,14 @@ class Store:
         :raises RuntimeError: a transaction on the same store is already open
             in this thread.
         """
-        real = os.path.realpath(self.path)
+        real = str(self.path) if self.private else os.path.realpath(self.path)
         active: set[str] = _active.__dict__.setdefault("paths", set())
         if real in active:
             raise RuntimeError(f"a transaction on {self.path} is already open in this thread")
         lock_path = real + ".lock"
         try:
-            Path(real).parent.mkdir(parents=True, exist_ok=True)
+            if not self.private or not os.path.isdir(os.path.dirname(real)):
+                Path(real).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _write_error(self.path, exc) from None
         lock = _NoLock() if self.private else filelock.FileLock(lock_path, timeout=self.lock_timeout, mode=0o600)

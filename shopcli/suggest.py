@@ -412,6 +412,11 @@ def record_cancelled(tx, store, doc: dict) -> None:
 
 
 def _update(tx, store, added: list[dict] = (), cancelled: dict | None = None) -> None:
+    if getattr(store, "private", False):
+        # A scratch store (a replayed transcript's) keeps no sidecar up to date: its few orders
+        # are counted when suggestions are asked for.
+        tx.meta[META_KEY] = _new_token()
+        return
     path = stats_path(store)
     try:
         docs = tx.count(TABLE)              # without parsing the orders

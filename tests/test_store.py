@@ -459,13 +459,13 @@ def test_write_failure_leaves_the_old_store_intact(
 def _failing_after_partial_write(real_atomic_write):  # type: ignore[no-untyped-def]
     """An _atomic_write whose chunks fail with ENOSPC after some bytes were written."""
 
-    def atomic_write(path, chunks, durable=True):  # type: ignore[no-untyped-def]
+    def atomic_write(path, chunks):  # type: ignore[no-untyped-def]
         def gen():  # type: ignore[no-untyped-def]
             for chunk in chunks:
                 yield bytes(chunk)[:10]
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        return real_atomic_write(path, gen(), durable)
+        return real_atomic_write(path, gen())
 
     return atomic_write
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..units import MEASURES, Size, canonical_unit
 from ..words import lang
@@ -207,8 +207,8 @@ def _approx(toks: list[str], i: int) -> int:
 
 def read_amount(text: str) -> tuple[Amount, str]:
     """The amount said around a product phrase, and the phrase that is left (the product words)."""
-    amt, rest = _read_amount(text)
-    return replace(amt), rest   # a copy: callers may change it
+    a, rest = _read_amount(text)
+    return Amount(a.quantity, a.unit, a.pack_size, a.items, a.said, a.problem), rest  # a copy: callers may change it
 
 
 @functools.lru_cache(maxsize=4096)
