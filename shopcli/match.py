@@ -154,7 +154,8 @@ class Matcher:
             return Match("unknown", None, 0.0)
         typo = False
         fixed: list[str] = []
-        content = self._joined(content)
+        if not self.exact_ids(" ".join(content)):
+            content = self._joined(content)     # "red hot" -> "redhot", unless "k cup" is a name as said
         for w in content:
             c = self.correct(w, content)
             if c is None:

@@ -23,7 +23,9 @@ def lang() -> dict[str, Any]:
         return tomllib.load(f)
 
 
-_WORD_RE = re.compile(r"[a-z0-9%]+(?:['’][a-z]+)?(?:[-/][a-z0-9%]+)*|&")
+_WORD_RE = re.compile(r"[a-z0-9%]+(?:['’][a-z]+)?(?:[-/][a-z0-9%]+)*/?|&")
+_SPLIT = re.compile(r"[-/]")
+_FRACTION = re.compile(r"\d+/\d+")
 
 
 def fold(text: str) -> str:
@@ -75,13 +77,18 @@ def _tokens(text: str) -> tuple[str, ...]:
         raw = raw.replace("’", "'")
         if raw.endswith("'s") and len(raw) > 3:
             raw = raw[:-2]
-        if "-" in raw and raw not in synonyms:
-            parts = [p for p in raw.split("-") if p]
+        if raw in synonyms:
+            parts = [raw]
+        elif "-" in raw or ("/" in raw and not _FRACTION.fullmatch(raw)):
+            parts = [p for p in _SPLIT.split(raw) if p]     # "k-cups", "w/pulp"
         else:
             parts = [raw]
         for part in parts:
-            part = singular(part)
-            out.extend(synonyms.get(part, (part,)))
+            said = synonyms.get(part)            # "toms" as said, then as a singular
+            if said is None:
+                part = singular(part)
+                said = synonyms.get(part, (part,))
+            out.extend(said)
     return tuple(out)
 
 

@@ -86,9 +86,12 @@ def _filler_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 # "for the party this weekend I need …": everything up to the wish is preamble
-_PREAMBLE_RE = re.compile(r"^.{0,60}?\b(?:i need|we need|i'd like|i would like|i want|we want|"
-                          r"(?:can|could|would) (?:you|u|ya) (?:please |pls |plz )?(?:get|grab|pick up|buy|add|order)"
-                          r"|please (?:get|grab|buy|order))(?:\s+(?:me|us))?\s+")
+_PREAMBLE_RE = re.compile(
+    r"^.{0,60}?\b(?:(?:i|we) (?:just |really |also |still |only )?(?:need|want)|i'd like|i would like|"
+    r"(?:my \w+|the kids|he|she|they) (?:wants?|needs?)|"
+    r"(?:can|could|would|will) (?:you|u|ya) (?:please |pls |plz )?(?:get|grab|pick up|buy|add|order|send)|"
+    r"(?:can|could|may) (?:i|we) (?:please )?(?:get|have|order)|please (?:get|grab|buy|order|send))"
+    r"(?:\s+(?:me|us))?\s+")
 
 
 def _strip_filler(text: str) -> str:
@@ -208,6 +211,9 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
             for part in _share_noun(parts, index):
                 _add(f"{m['amount']} {part}", part, amt, index, items)
             return
+    if clean in _PRONOUNS:
+        unparsed.append(clean)               # "… eggs and milk, can you add those"
+        return
     amt, rest = read_amount(clean)
     rest = _strip_filler(rest)
     if not rest:
@@ -223,6 +229,7 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
         choices = _share_noun(choices, index)
         _add_choice(clean, choices, amt, index, items)
         return
+    rest = _describing_dropped(rest, index)
     whole = _ARTICLE_RE.sub("", clean)
     if whole != rest and index.is_name(whole) and index.match(whole).product is not index.match(rest).product:
         # "a gallon of water" names a product of its own (a gallon jug, not bottled water)
@@ -231,14 +238,31 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
 
 
 _ARTICLE_RE = re.compile(r"^(?:a|an|one|1)\s+")
+_PRONOUNS = frozenset({"those", "these", "them", "it", "that", "this", "all of them", "all of those", "all that"})
 _PURPOSE_RE = re.compile(r"\s+for\s+.*$")
+
+
+@functools.cache
+def _describing() -> frozenset[str]:
+    return frozenset(lang()["filler"]["describing"])
+
+
+def _describing_dropped(words: str, index: Index) -> str:
+    """ "1 lb ripe bananas", "melted butter": words that describe but name nothing the catalog
+    carries go (a word some product uses stays: "fresh mozzarella")."""
+    describing = _describing()
+    split = words.split()
+    if not any(w in describing for w in split):
+        return words
+    kept = [w for w in split if w not in describing or index.df(w)]
+    return " ".join(kept) if kept else words
 
 
 def _purpose_dropped(words: str, index: Index) -> str:
     """ "a red onion for the guac": what follows "for" says why, not what (unless it is the name)."""
     if " for " not in f" {words} ":
         return words
-    short = _PURPOSE_RE.sub("", words)
+    short = _strip_filler(_PURPOSE_RE.sub("", words))
     if short and index.match(short).score > index.match(words).score:
         return short
     return words

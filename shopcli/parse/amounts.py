@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..units import MEASURES, Size, canonical_unit
+from ..units import CONTAINERS, MEASURES, Size, canonical_unit
 from ..words import lang
 
 __all__ = ["Amount", "read_amount", "tokenize", "MAX_QUANTITY"]
@@ -264,6 +264,11 @@ def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
     if k < len(toks) and toks[k] in ("pack", "pk") and amt.quantity > 1 and amt.pack_size is None:
         amt.pack_size, amt.quantity, amt.unit = Size(1, amt.quantity, "ct"), 1.0, "pack"
         return _skip(toks, k + 1, ("of",))
+    # "a 24 roll pack", "a 12 can case": a count of items, then the pack they come in
+    if (j + 1 < len(toks) and canonical_unit(toks[j]) in CONTAINERS and toks[j + 1] in ("pack", "pk", "case")
+            and amt.quantity > 1 and amt.pack_size is None):
+        amt.pack_size, amt.quantity, amt.unit = Size(1, amt.quantity, "ct"), 1.0, canonical_unit(toks[j + 1])
+        return _skip(toks, j + 2, ("of",))
     # a second number: "a 5 lb bag", "2 14-ounce cans", "2 x 500 g", "a 6-pack of"
     q2, k, _ = _read_number(toks, j) if j < len(toks) and (_num(toks[j]) is not None) else (None, j, False)
     if q2 is not None:
@@ -320,45 +325,74 @@ def _size_phrase(toks: list[str]) -> Size | None:
 
 
 def _read_tail(rest: list[str], amt: Amount) -> list[str]:
-    """Amounts said after the product: "milk x2", "eggs × 3", "rice (2 kg)", "milk 2", "rice 2 kg"."""
-    if len(rest) >= 2 and rest[-2] in ("x", "×", "*") and _num(rest[-1]) is not None and not amt.said:
-        amt.quantity, amt.said = _num(rest[-1]) or 0.0, True
-        return rest[:-2]
-    if len(rest) >= 2 and rest[-1] in ("x", "×") and _num(rest[-2]) is not None and not amt.said:
-        amt.quantity, amt.said = _num(rest[-2]) or 0.0, True
-        return rest[:-2]
-    # "(14.5 oz)" / "(2 lb bag)" at the end
+    """Amounts said after the product: "milk x2", "eggs × 3", "rice (2 kg)", "eggs (2 dozen)",
+    "milk 2", "rice 2 kg", "potatoes 10 lb bag", "charmin 12 pack", "whole milk half gallon",
+    "tropicana 89 oz x2" (two 89 oz bottles), "5.3 oz greek yogurt x6"."""
+    mult = None
+    if len(rest) >= 2 and rest[-2] in ("x", "×", "*") and _num(rest[-1]) is not None:
+        mult, rest = _num(rest[-1]), rest[:-2]
+    elif len(rest) >= 2 and rest[-1] in ("x", "×") and _num(rest[-2]) is not None:
+        mult, rest = _num(rest[-2]), rest[:-2]
+    said_after = None
     if rest and rest[-1] == ")" and "(" in rest:
+        # "(14.5 oz)" / "(2 lb bag)": the size of each pack; "(2 cans)", "(2 dozen)": the amount
         k = len(rest) - 1 - rest[::-1].index("(")
         inner = rest[k + 1:-1]
         size = _size_phrase(inner)
         if size is not None:
             if amt.pack_size is None:
                 amt.pack_size = size
-            return rest[:k]
-        if len(inner) == 1 and _num(inner[0]) is not None and not amt.said:
+            rest = rest[:k]
+        elif len(inner) == 1 and _num(inner[0]) is not None and not amt.said and mult is None:
             amt.quantity, amt.said = _num(inner[0]) or 0.0, True
-            return rest[:k]
-        q, j, _ = _read_number(inner, 0) if inner else (None, 0, False)
-        u, j = _unit_at(inner, j) if q is not None else (None, j)
-        if u is not None and u not in MEASURES and j == len(inner) and not amt.said:
-            amt.quantity, amt.unit, amt.said = q, u, True   # "black beans (2 cans)"
-            return rest[:k]
-    if not amt.said and len(rest) >= 2:
-        # "rice 2 kg", "eggs 18 ct", "milk 2"
-        u, k = _unit_at(rest, len(rest) - 1)
-        if u is not None and k == len(rest) and _num(rest[-2]) is not None and len(rest) >= 3:
-            amt.quantity, amt.said = _num(rest[-2]) or 0.0, True
-            if u == "ct":
-                amt.items = True
-            else:
-                amt.unit = u
-            return rest[:-2]
-        if re.fullmatch(r"\d+", rest[-1]) and len(rest[-1]) <= 4 and not re.fullmatch(r"\d+", rest[-2]) \
-                and rest[-2] not in _NUMBERED:
-            amt.quantity, amt.said = float(rest[-1]), True
-            return rest[:-1]
+            rest = rest[:k]
+        else:
+            said_after = _whole_amount(inner)
+            if said_after is not None:
+                rest = rest[:k]
+    elif len(rest) >= 2:
+        for start in range(max(1, len(rest) - 4), len(rest)):
+            tail = rest[start:]
+            if not _starts_amount(tail, rest[start - 1]):
+                continue
+            said_after = _whole_amount(tail)
+            if said_after is not None:
+                rest = rest[:start]
+                break
+    if said_after is not None:
+        if not amt.said:
+            amt.quantity, amt.unit, amt.pack_size = said_after.quantity, said_after.unit, said_after.pack_size
+            amt.items, amt.said = said_after.items, True
+        elif (amt.pack_size is None and said_after.unit in MEASURES and said_after.unit not in ("dozen", "ct")
+              and said_after.pack_size is None and (amt.unit is None or amt.unit not in MEASURES)):
+            amt.pack_size = Size(1, said_after.quantity, said_after.unit)   # "2 bags of rice 5 lb"
+        # else the amount is said twice ("1 cup butter (2 sticks)"): the first one counts
+    if mult is not None:
+        if not amt.said:
+            amt.quantity, amt.said = mult, True
+        elif amt.unit in MEASURES and amt.unit not in ("dozen", "ct") and amt.pack_size is None:
+            # "tropicana 89 oz x2": two packs of that size
+            amt.pack_size, amt.unit, amt.quantity = Size(1, amt.quantity, amt.unit), None, mult
+        else:
+            amt.quantity *= mult
     return rest
+
+
+def _starts_amount(tail: list[str], before: str) -> bool:
+    """Whether an amount may start at tail[0] after the product word ``before``."""
+    first = tail[0]
+    if before in _NUMBERED or before[-1:].isdigit():
+        return False
+    if _num(first) is not None:
+        return len(tail) > 1 or (re.fullmatch(r"\d{1,4}", first) is not None)
+    words = _words()
+    return first in words["fractions"] or first in words["ones"] or first in words["tens"]
+
+
+def _whole_amount(toks: list[str]) -> Amount | None:
+    """The amount that ``toks`` say, when they say nothing else ("10 lb bag", "2 dozen")."""
+    amt, rest = _read_amount(" ".join(toks))
+    return amt if amt.said and not rest and not amt.problem else None
 
 
 _NUMBERED = frozenset({"size", "stage", "step", "no", "number", "#", "grade", "type", "sz"})

@@ -122,11 +122,13 @@ def check_request(text: str) -> str:
         raise UsageError("the request is empty", hint='say what to buy, e.g. shop order "a dozen eggs"')
     if len(text) > MAX_REQUEST_CHARS:
         raise UsageError(f"the request is {len(text):,} characters long; the limit is {MAX_REQUEST_CHARS:,}")
-    text = _ESCAPE_RE.sub("", text)
+    text = _ESCAPE_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     out = []
     for c in text:
         cat = unicodedata.category(c)
-        if cat == "Cc":
+        if c == "\n":
+            out.append(c)                   # a list written one item a line stays one
+        elif cat == "Cc":
             out.append(" ")
         elif cat in ("Cs", "Co", "Cn"):
             out.append("\ufffd")
