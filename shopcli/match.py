@@ -16,7 +16,7 @@ from .words import key, tokens
 
 __all__ = ["Index", "Matcher", "Match", "Want", "product_keys", "set_key"]
 
-STOP = frozenset({"of", "the", "and", "with", "a", "an", "in", "for", "or", "to", "my"})
+STOP = frozenset({"of", "the", "and", "with", "a", "an", "in", "for", "or", "to", "my", "one", "ones"})
 MATCHED = 72.0      # at or above: a clear match (unless a rival from another shelf is as close)
 WEAK = 58.0         # below: nothing fits well enough to name a product
 RIVAL_GAP = 4.0     # rivals within this many points of the best make an item ambiguous
@@ -177,6 +177,14 @@ class Matcher:
                 scored[i] = self._score(i, fixed)
         if not scored:
             return Match("unknown", None, 0.0, hint=self._hint(" ".join(words)))
+        if not exact:
+            # The variants of the best product answer to its words alike (their aliases differ):
+            # what was said about the pack then picks one ("bounty paper towels 12 rolls").
+            top = max(scored, key=lambda i: (scored[i], -self.rank(i)))
+            lifted = scored[top] - 0.5          # the one whose own words were said still leads
+            for j in self.sibling_ids(key(self.product(top).name)):
+                if scored.get(j, 0.0) < lifted:
+                    scored[j] = lifted
         factor = TYPO_PENALTY if typo else 1.0
         ranked = sorted(((s * factor + self._bonus(i, want) + (0.5 if i in named else 0.0), -self.rank(i), i)
                          for i, s in scored.items()), reverse=True)
@@ -243,11 +251,12 @@ class Matcher:
         tagged = {j for j in range(n - 1) if f"{words[j]}-{words[j + 1]}" in free}
         tagged |= {j + 1 for j in tagged}
         last = words[-1]
+        penalize = last.isalpha() and not any(w in free for w in words)   # "fage 0%", "pompeian red wine"
         for ks, head in self.keysets(i):
             got = sum(wt for j, (w, wt) in enumerate(zip(words, weights)) if w in ks or w in free or j in tagged)
             said = sum(1 for w in ks if w in words or w in STOP)
             s = 100.0 * (0.75 * got / total + 0.25 * said / len(ks))
-            if head not in words and last in ks and last not in free and head not in free:
+            if penalize and head not in words and last in ks and head not in free:
                 s -= HEAD_PENALTY
             if s > best:
                 best = s

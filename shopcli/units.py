@@ -35,8 +35,13 @@ MEASURES: dict[str, tuple[str, float]] = {
 CONTAINERS = frozenset({
     "bag", "bottle", "box", "bunch", "can", "carton", "case", "jar", "loaf", "pack", "tub", "head",
     "tube", "roll", "pouch", "tray", "jug", "block", "stick", "bar", "container", "sleeve",
-    "slice", "piece", "clove", "stalk", "ear", "packet", "each",
+    "slice", "piece", "clove", "stalk", "ear", "packet", "each", "sprig",
 })
+
+# parts of one product, not packs: "2 cloves garlic", "3 stalks celery", "4 slices of bread" -> 1 pack
+PARTS = frozenset({"clove", "stalk", "slice", "sprig"})
+# a size said for each pack this close to the product's own is that pack ("14 oz" of a 13.5 oz can)
+PACK_TOLERANCE = 0.1
 
 # every spelling a shopper or a catalog may use -> canonical unit or container
 _SPELLINGS: dict[str, str] = {
@@ -52,8 +57,8 @@ _SPELLINGS: dict[str, str] = {
     "tsp": "tsp", "tsps": "tsp", "teaspoon": "tsp", "teaspoons": "tsp",
     "tbsp": "tbsp", "tbsps": "tbsp", "tbs": "tbsp", "tbl": "tbsp", "tablespoon": "tbsp", "tablespoons": "tbsp",
     "pod": "ct", "pods": "ct", "capsule": "ct", "capsules": "ct",
-    "pt": "pt", "pint": "pt", "pints": "pt",
-    "qt": "qt", "quart": "qt", "quarts": "qt",
+    "pt": "pt", "pts": "pt", "pint": "pt", "pints": "pt",
+    "qt": "qt", "qts": "qt", "quart": "qt", "quarts": "qt",
     "gal": "gal", "gals": "gal", "gallon": "gal", "gallons": "gal",
     "ct": "ct", "count": "ct", "pc": "ct", "pcs": "ct",
     "dozen": "dozen", "dozens": "dozen", "doz": "dozen",
@@ -164,7 +169,11 @@ def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: S
     if pack_size is not None and size is not None:
         pack_size = Size(pack_size.count, pack_size.amount, aligned(pack_size.unit, size))
         if pack_size.dimension == size.dimension:
+            if abs(pack_size.base - size.base) <= PACK_TOLERANCE * size.base:
+                return _cover(quantity, 1)    # "2 14-ounce cans" of a 13.5 oz can: 2 cans
             return _cover(quantity * pack_size.base, size.base)
+    if unit in PARTS and unit != container:
+        return 1                              # "2 cloves garlic": one head
     unit = aligned(unit, size)
     if unit in CONTAINERS and container and unit != container and size is not None and (
             size.count > 1 or (size.items > 1 and quantity * 2 >= size.items)):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..catalog import Catalog, Product
 from ..match import Matcher as Index, Match, Want
-from ..units import aligned, packs_for
+from ..units import PARTS, aligned, canonical_unit, packs_for
 from ..words import lang
 from .amounts import Amount, read_amount
 from .normalize import normalize
@@ -121,8 +121,12 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     items: list[ParsedItem] = []
     unparsed: list[str] = []
     protector = index.protector
-    for line in normalize(text).split("\n"):
+    lines = normalize(text).split("\n")
+    for n, line in enumerate(lines):
+        if line.endswith(":") and n + 1 < len(lines):
+            continue                        # "Ingredients:" above a list, one item a line
         line = _HEADER_RE.sub(lambda m: _heading(m[0], m.string[m.end():], index), line)
+        line = _dash_heading(line, index)
         parts = [[c for c in (_strip_filler(p) for p in part) if c] for part in split_items(line, protector)]
         for phrase in _group([p for p in parts if p], index):
             _read_phrase(phrase, index, items, unparsed)
@@ -140,7 +144,9 @@ def _delivery_clause(text: str):
 
 _DELIVERY_HINT = re.compile(r"deliver|pick|collect|bring|ship|send|\bby\b", re.IGNORECASE)
 # "taco night: …", "need: …", "weekly shop -", "shopping list" — a heading, not an item
-_HEADER_RE = re.compile(r"^[^:\d]{1,40}:\s*(?=\S|$)")
+_HEADER_RE = re.compile(r"^[^:]{1,40}?(?<!\d):(?=\s|$)\s*")
+# "french toast - half a dozen eggs, milk": a heading, a dash, then the list
+_DASH_HEAD_RE = re.compile(r"^(?P<head>[^,;:\d]{1,40}?)\s+-\s+(?P<rest>.+)$")
 
 
 def _heading(text: str, rest: str, index: Index) -> str:
@@ -153,6 +159,21 @@ def _heading(text: str, rest: str, index: Index) -> str:
 
 
 _LIST_RE = re.compile(r"[,;&]|\band\b|\bplus\b")
+
+
+def _dash_heading(line: str, index: Index) -> str:
+    """ "for the marinade - soy sauce, honey" loses its heading; "milk - 2 gallons, eggs" (an
+    amount after the dash) and "milk - whole, eggs" (a product before it) keep theirs."""
+    m = _DASH_HEAD_RE.match(line)
+    if m is None or not _LIST_RE.search(m["rest"]):
+        return line
+    first = re.split(r"[,;]|\band\b", m["rest"], maxsplit=1)[0].strip()
+    if not read_amount(first)[1]:
+        return line
+    head = m["head"]
+    if not head.startswith("for ") and index.match(_strip_filler(head) or head).status == "matched":
+        return line
+    return m["rest"]
 
 
 def _group(parts: list[list[str]], index: Index) -> list[str]:
@@ -214,7 +235,7 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
     if clean in _PRONOUNS:
         unparsed.append(clean)               # "… eggs and milk, can you add those"
         return
-    amt, rest = read_amount(clean)
+    amt, rest = read_amount(_describing_dropped(clean, index, compare=False))
     rest = _strip_filler(rest)
     if not rest:
         if amt.said and not amt.problem and items and items[-1].words:
@@ -229,7 +250,11 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
         choices = _share_noun(choices, index)
         _add_choice(clean, choices, amt, index, items)
         return
-    rest = _describing_dropped(rest, index)
+    rest = _describing_dropped(rest.replace(" ( ", " ").replace(" )", "").strip("( )"), index)
+    rest, amt = _part_unit(rest, amt, index)
+    if _CHATTER_RE.match(rest) and index.match(rest).status == "unknown":
+        unparsed.append(clean)               # "i'm making risotto", "we're going camping"
+        return
     whole = _ARTICLE_RE.sub("", clean)
     if whole != rest and index.is_name(whole) and index.match(whole).product is not index.match(rest).product:
         # "a gallon of water" names a product of its own (a gallon jug, not bottled water)
@@ -238,8 +263,23 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
 
 
 _ARTICLE_RE = re.compile(r"^(?:a|an|one|1)\s+")
+_CHATTER_RE = re.compile(r"^(?:i'm|im|i am|we're|we are|i'll|we'll|i've|we've|it's|i was|we were|hope|"
+                         r"thanks|thank you|cheers|hi|hey|hello|sorry)\b")
 _PRONOUNS = frozenset({"those", "these", "them", "it", "that", "this", "all of them", "all of those", "all that"})
 _PURPOSE_RE = re.compile(r"\s+for\s+.*$")
+
+
+def _part_unit(words: str, amt: Amount, index: Index) -> tuple[str, Amount]:
+    """ "4 garlic cloves": a part said after the product names the unit, when the words before it
+    name a product better than all of them do ("ground cloves" stays the spice)."""
+    head, _, last = words.rpartition(" ")
+    unit = canonical_unit(last) if head else None
+    if unit not in PARTS or amt.unit is not None:
+        return words, amt
+    if index.match(head).score > index.match(words).score:
+        amt.unit = unit
+        return head, amt
+    return words, amt
 
 
 @functools.cache
@@ -247,7 +287,7 @@ def _describing() -> frozenset[str]:
     return frozenset(lang()["filler"]["describing"])
 
 
-def _describing_dropped(words: str, index: Index) -> str:
+def _describing_dropped(words: str, index: Index, compare: bool = True) -> str:
     """ "1 lb ripe bananas", "melted butter": words that describe but name nothing the catalog
     carries go (a word some product uses stays: "fresh mozzarella")."""
     describing = _describing()
@@ -255,6 +295,11 @@ def _describing_dropped(words: str, index: Index) -> str:
     if not any(w in describing for w in split):
         return words
     kept = [w for w in split if w not in describing or index.df(w)]
+    if compare and any(w in describing for w in kept):
+        # a describing word some product uses ("grated parmesan"): dropped when it reads better
+        bare = [w for w in kept if w not in describing]
+        if bare and index.match(" ".join(kept)).status != "matched" and index.match(" ".join(bare)).status == "matched":
+            kept = bare
     return " ".join(kept) if kept else words
 
 
@@ -318,7 +363,7 @@ def _add_choice(text: str, choices: list[str], amt: Amount, index: Index, items:
 
 def _item(text: str, amt: Amount, match: Match) -> ParsedItem:
     product = match.product
-    unit = None if amt.items and amt.unit is None else amt.unit
+    unit = None if amt.unit == "ct" or amt.items and amt.unit is None else amt.unit   # a count of items
     if unit == "oz" and product is not None:
         unit = aligned(unit, product.size)        # "89 oz" of juice is fluid ounces
     packs = 0

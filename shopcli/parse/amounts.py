@@ -144,14 +144,14 @@ def _read_number(toks: list[str], i: int) -> tuple[float | None, int, bool]:
         return w["fractions"][t], i + 1, False     # "half gallon of milk", "quarter pound"
     if t in ("half-dozen", "half dozen"):
         return 6.0, i + 1, True
-    if t in ("a", "an", "another") and nxt in ("couple", "pair", "few", "dozen", "half-dozen", "single"):
+    if t in ("a", "an", "another") and nxt in ("couple", "pair", "few", "dozen", "half-dozen", "single", "handful"):
         v = float(w["amounts"][nxt])
         j = i + 2
         if nxt == "dozen":                          # "a dozen and a half"
             frac, j = _fraction_tail(toks, j)
             v *= 1 + frac
         return v, _skip(toks, j, ("of",)), nxt in ("dozen", "half-dozen")
-    if t in ("couple", "pair", "few", "several", "dozen"):
+    if t in ("couple", "pair", "few", "several", "dozen", "handful"):
         v = float(w["amounts"][t])
         frac, j = _fraction_tail(toks, i + 1) if t == "dozen" else (0.0, i + 1)
         return v * (1 + frac), _skip(toks, j, ("of",)), t == "dozen"
@@ -256,8 +256,14 @@ def _read_amount(text: str) -> tuple[Amount, str]:
     return amt, " ".join(rest)
 
 
+_SIZE_WORDS = frozenset({"large", "big", "small", "little", "medium", "huge", "giant", "jumbo", "mini",
+                         "regular", "standard", "normal", "family-size", "family-sized"})
+
+
 def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
     """Unit, container and pack size after a number; fills ``amt`` and returns the next index."""
+    if j + 1 < len(toks) and toks[j] in _SIZE_WORDS and canonical_unit(toks[j + 1]) in CONTAINERS:
+        j += 1                              # "a large bag of", "the big tub of": the container counts
     j = _paren_size(toks, j, amt)  # "1 (14.5 oz) can"
     # "12 pack of coke", "6-pack": a count then the singular "pack" names the pack size
     k = j + 1 if j < len(toks) and toks[j] == "-" else j

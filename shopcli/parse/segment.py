@@ -68,7 +68,9 @@ class Protector:
             if core not in self._cores:
                 continue
             follow = self._cores[core]
-            if follow is None or (j + 2 < len(words) and _word_key(words[j + 2]) in follow):
+            if (follow is None or (j + 2 < len(words) and _word_key(words[j + 2]) in follow)
+                    or any(_word_key(w) in follow for w in words[max(0, j - 4):j - 1])):
+                # "salt and pepper chips", and "pringles sour cream & onion" said the other way round
                 words[j] = _hide_words(words[j])
         return " ".join(words)
 
