@@ -23,6 +23,7 @@ RIVAL_GAP = 4.0     # rivals within this many points of the best make an item am
 MAX_CANDIDATES = 120
 TYPO_PENALTY = 0.93
 HEAD_PENALTY = 36.0
+MAX_BONUS = 8.0     # the most _bonus and an alias can add (6 + 1 + 0.5, rounded up)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +173,11 @@ class Matcher:
                     scored[j] = 100.0
             if len(scored) > len(exact):
                 named = set(exact)   # an alias only some variants answer to picks them ("party size lays")
+        said = frozenset(fixed) | STOP
+        pairs = [f"{a}-{b}" for a, b in zip(fixed, fixed[1:])]
         for i in self._candidates(fixed, 30 if exact else MAX_CANDIDATES):
             if i not in scored:
-                scored[i] = self._score(i, fixed)
+                scored[i] = self._score(i, fixed, said, pairs)
         if not scored:
             return Match("unknown", None, 0.0, hint=self._hint(" ".join(words)))
         if not exact:
@@ -186,7 +189,9 @@ class Matcher:
                 if scored.get(j, 0.0) < lifted:
                     scored[j] = lifted
         factor = TYPO_PENALTY if typo else 1.0
-        ranked = sorted(((s * factor + self._bonus(i, want) + (0.5 if i in named else 0.0), -self.rank(i), i)
+        reach = max(scored.values()) * factor - MAX_BONUS   # only these can still come first
+        ranked = sorted(((s * factor + (self._bonus(i, want) + (0.5 if i in named else 0.0)
+                                        if s * factor >= reach else 0.0), -self.rank(i), i)
                          for i, s in scored.items()), reverse=True)
         base = scored[ranked[0][2]] * factor
         best_score, _, best = ranked[0]
@@ -236,7 +241,7 @@ class Matcher:
             s = self._sets_by_token[word] = frozenset(self.posting(word) or ())
         return s
 
-    def _score(self, i: int, words: list[str]) -> float:
+    def _score(self, i: int, words: list[str], said: frozenset[str], pairs: list[str]) -> float:
         """0-100: how much of the query the product covers, and how much of the product the query says.
 
         A name whose head noun (its last word) goes unsaid while the query's own last word sits
@@ -245,18 +250,22 @@ class Matcher:
         """
         free = self.free(i)
         n = len(words)
-        weights = [1.5 if j == n - 1 else 1.0 for j in range(n)]
-        total = sum(weights)
-        best = 0.0
-        tagged = {j for j in range(n - 1) if f"{words[j]}-{words[j + 1]}" in free}
-        tagged |= {j + 1 for j in tagged}
+        total = n + 0.5                      # every word weighs 1, the last (the head noun) 1.5
+        # words said that any name of the product may carry: its brand and tags ("gluten free")
+        covered = [w in free for w in words]
+        for j, pair in enumerate(pairs):
+            if pair in free:
+                covered[j] = covered[j + 1] = True
         last = words[-1]
         penalize = last.isalpha() and not any(w in free for w in words)   # "fage 0%", "pompeian red wine"
+        best = 0.0
         for ks, head in self.keysets(i):
-            got = sum(wt for j, (w, wt) in enumerate(zip(words, weights)) if w in ks or w in free or j in tagged)
-            said = sum(1 for w in ks if w in words or w in STOP)
-            s = 100.0 * (0.75 * got / total + 0.25 * said / len(ks))
-            if penalize and head not in words and last in ks and head not in free:
+            got = 0.0
+            for j, w in enumerate(words):
+                if covered[j] or w in ks:
+                    got += 1.5 if j == n - 1 else 1.0
+            s = 100.0 * (0.75 * got / total + 0.25 * len(ks & said) / len(ks))
+            if penalize and head not in said and last in ks and head not in free:
                 s -= HEAD_PENALTY
             if s > best:
                 best = s

@@ -77,12 +77,16 @@ def _number(x: float) -> int | float:
 
 
 @functools.cache
-def _filler_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _filler_res() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str], frozenset[str]]:
+    """The lead and trail filler regexes, and the words a filler phrase can start and end with
+    (a phrase whose first and last words are neither is left alone without running them)."""
     phrases = sorted(lang()["filler"]["phrases"], key=len, reverse=True)
     alt = "|".join(re.escape(p) for p in phrases)
     lead = re.compile(rf"^(?:(?:{alt}|to)(?:\s+|$))+")
     trail = re.compile(rf"(?:\s+(?:{alt}))+$")
-    return lead, trail
+    firsts = frozenset(p.split()[0] for p in phrases) | {"to"}
+    lasts = frozenset(p.split()[-1] for p in phrases)
+    return lead, trail, firsts, lasts
 
 
 # "for the party this weekend I need …": everything up to the wish is preamble
@@ -94,11 +98,15 @@ _PREAMBLE_RE = re.compile(
     r"(?:\s+(?:me|us))?\s+")
 
 
+@functools.lru_cache(maxsize=16384)
 def _strip_filler(text: str) -> str:
-    lead, trail = _filler_res()
+    lead, trail, firsts, lasts = _filler_res()
     text = _PREAMBLE_RE.sub("", text)
-    text = lead.sub("", text)
-    return trail.sub("", text).strip()
+    if text.partition(" ")[0] in firsts:
+        text = lead.sub("", text)
+    if text.rpartition(" ")[2] in lasts:
+        text = trail.sub("", text)
+    return text.strip()
 
 
 _EACH_RE = re.compile(r"^(?P<amount>.+?)\s+each\s+(?:of\s+)?(?P<list>.+)$")
