@@ -230,6 +230,11 @@ def _product(r: tuple) -> Product:
                    complements=tuple(json.loads(complements)), stock=stock, popularity=pop)
 
 
+_MISSING = object()
+EXACT_PRELOAD_AFTER = 256     # exact look-ups before all exact keys are read into memory
+CACHE_LIMIT = 200_000         # remembered look-ups per table, so that a long batch stays bounded
+
+
 class SqlIndex(Matcher):
     """The matcher's tables read from the cache, a row at a time, remembered once read."""
 
@@ -241,17 +246,43 @@ class SqlIndex(Matcher):
         self._exact: dict[str, list[int] | None] = {}
         self._posting: dict[str, list[int] | None] = {}
         self._df: dict[str, int] = {}
+        self._siblings: dict[str, list[int]] = {}
+        self._sets: dict[frozenset[str], bool] = {}
+        # After many look-ups (a batch), every exact key is read at once: most phrases name no
+        # product exactly, and a set answers those without a query.
+        self._exact_keys: set[str] | None = None
+        self._lookups = 0
+        self._df_all: dict[str, int] | None = None
+        self._lookups_df = 0
 
     def _q(self, sql: str, args: tuple = ()) -> list[tuple]:
         return self._con.execute(sql, args).fetchall()
 
     def exact_ids(self, k: str) -> list[int] | None:
-        if k not in self._exact:
-            self._exact[k] = [r[0] for r in self._q("SELECT id FROM exact WHERE key=? ORDER BY id", (k,))] or None
-        return self._exact[k]
+        got = self._exact.get(k, _MISSING)
+        if got is not _MISSING:
+            return got
+        if self._exact_keys is None:
+            self._lookups += 1
+            if self._lookups > EXACT_PRELOAD_AFTER:
+                self._exact_keys = {r[0] for r in self._q("SELECT DISTINCT key FROM exact")}
+        if len(self._exact) > CACHE_LIMIT:
+            self._exact.clear()
+        if self._exact_keys is not None and k not in self._exact_keys:
+            got = None
+        else:
+            got = [r[0] for r in self._q("SELECT id FROM exact WHERE key=? ORDER BY id", (k,))] or None
+        self._exact[k] = got
+        return got
 
     def sibling_ids(self, namekey: str) -> list[int]:
-        return [r[0] for r in self._q("SELECT id FROM product WHERE namekey=? ORDER BY id", (namekey,))]
+        got = self._siblings.get(namekey)
+        if got is None:
+            if len(self._siblings) > CACHE_LIMIT:
+                self._siblings.clear()
+            got = self._siblings[namekey] = [
+                r[0] for r in self._q("SELECT id FROM product WHERE namekey=? ORDER BY id", (namekey,))]
+        return got
 
     def posting(self, word: str) -> list[int] | None:
         if word not in self._posting:
@@ -260,10 +291,17 @@ class SqlIndex(Matcher):
         return self._posting[word]
 
     def df(self, word: str) -> int:
-        if word not in self._df:
-            got = self._q("SELECT df FROM vocab WHERE token=?", (word,))
-            self._df[word] = got[0][0] if got else 0
-        return self._df[word]
+        got = self._df.get(word)
+        if got is None:
+            if self._df_all is not None:
+                return self._df_all.get(word, 0)
+            self._lookups_df += 1
+            if self._lookups_df > EXACT_PRELOAD_AFTER:   # a batch: read the whole vocabulary once
+                self._df_all = dict(self._q("SELECT token, df FROM vocab"))
+                return self._df_all.get(word, 0)
+            rows = self._q("SELECT df FROM vocab WHERE token=?", (word,))
+            got = self._df[word] = rows[0][0] if rows else 0
+        return got
 
     def product(self, i: int) -> Product:
         return self.catalog.row(i)[0]
@@ -285,7 +323,12 @@ class SqlIndex(Matcher):
         return self._product_keys(i)[1]
 
     def has_set(self, words: frozenset[str]) -> bool:
-        return bool(self._q("SELECT 1 FROM setkey WHERE key=?", (" ".join(sorted(words)),)))
+        got = self._sets.get(words)
+        if got is None:
+            if len(self._sets) > CACHE_LIMIT:
+                self._sets.clear()
+            got = self._sets[words] = bool(self._q("SELECT 1 FROM setkey WHERE key=?", (" ".join(sorted(words)),)))
+        return got
 
     @functools.cached_property
     def and_phrases(self) -> list[str]:  # type: ignore[override]

@@ -122,6 +122,8 @@ def check_request(text: str) -> str:
         raise UsageError("the request is empty", hint='say what to buy, e.g. shop order "a dozen eggs"')
     if len(text) > MAX_REQUEST_CHARS:
         raise UsageError(f"the request is {len(text):,} characters long; the limit is {MAX_REQUEST_CHARS:,}")
+    if text.isprintable():
+        return text                         # the common case: nothing to remove
     text = _ESCAPE_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     out = []
     for c in text:
