@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import tempfile
+from array import array
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from .units import parse_size
 
 __all__ = ["open_catalog", "CachedCatalog", "catalog_signature", "cache_file", "cache_dir"]
 
-FORMAT = 3
+FORMAT = 4
 _COLUMNS = ("sku", "name", "price", "size", "container", "category", "brand", "aliases", "tags",
             "complements", "stock", "popularity")
 
@@ -93,13 +94,14 @@ def _write(catalog: Catalog, db: Path, signature: str) -> None:
                     aliases TEXT, tags TEXT, complements TEXT, stock INTEGER, popularity REAL);
                 CREATE TABLE exact (key TEXT, id INTEGER);
                 CREATE TABLE setkey (key TEXT PRIMARY KEY) WITHOUT ROWID;
-                CREATE TABLE posting (token TEXT, rank INTEGER, id INTEGER);
+                CREATE TABLE posting (token TEXT PRIMARY KEY, ids BLOB) WITHOUT ROWID;
                 CREATE TABLE vocab (token TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
             """)
             products = catalog.products
             order = sorted(range(len(products)), key=lambda i: -products[i].popularity)
             rank = {i: r for r, i in enumerate(order)}
-            prows, erows, setkeys, posting = [], [], set(), []
+            prows, erows, setkeys = [], [], set()
+            posting: dict[str, list[tuple[int, int]]] = {}
             df: dict[str, int] = {}
             for i, p in enumerate(products):
                 name, names, free = product_keys(p)
@@ -112,16 +114,17 @@ def _write(catalog: Catalog, db: Path, signature: str) -> None:
                     setkeys.add(" ".join(sorted(set_key(k))))
                     words.update(k.split())
                 for t in words - STOP:
-                    posting.append((t, rank[i], i))
+                    posting.setdefault(t, []).append((rank[i], i))
                     df[t] = df.get(t, 0) + 1
             con.executemany("INSERT INTO product VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", prows)
             con.executemany("INSERT INTO exact VALUES (?,?)", erows)
             con.executemany("INSERT INTO setkey VALUES (?)", [(k,) for k in setkeys])
-            con.executemany("INSERT INTO posting VALUES (?,?,?)", posting)
+            # each token's products in popularity order, as one array of 32-bit ids
+            con.executemany("INSERT INTO posting VALUES (?,?)",
+                            ((t, array("i", (i for _, i in sorted(ids))).tobytes()) for t, ids in posting.items()))
             con.executemany("INSERT INTO vocab VALUES (?,?)", df.items())
             con.executescript("""
                 CREATE INDEX exact_key ON exact (key);
-                CREATE INDEX posting_token ON posting (token, rank);
                 CREATE INDEX product_sku ON product (sku);
                 CREATE INDEX product_namekey ON product (namekey);
             """)
@@ -191,6 +194,16 @@ class CachedCatalog(Catalog):
     @functools.cached_property
     def products(self) -> list[Product]:  # type: ignore[override]
         return [self.row(i)[0] for i in range(self._count)]
+
+    def prefetch(self, ids: list[int]) -> None:
+        """Read the rows of ``ids`` not read yet, in one query."""
+        missing = [i for i in ids if i not in self._rows]
+        if len(missing) < 2:
+            return
+        marks = ",".join("?" * len(missing))
+        for got in self._con.execute(f"SELECT id, rank, {', '.join(_COLUMNS)} FROM product WHERE id IN ({marks})",
+                                     missing):
+            self._rows[got[0]] = (_product(got[2:]), got[1])
 
     def row(self, i: int) -> tuple[Product, int]:
         r = self._rows.get(i)
@@ -286,8 +299,11 @@ class SqlIndex(Matcher):
 
     def posting(self, word: str) -> list[int] | None:
         if word not in self._posting:
-            rows = self._q("SELECT id FROM posting WHERE token=? ORDER BY rank", (word,))
-            self._posting[word] = [r[0] for r in rows] or None
+            rows = self._q("SELECT ids FROM posting WHERE token=?", (word,))
+            ids = array("i")
+            if rows:
+                ids.frombytes(rows[0][0])
+            self._posting[word] = ids.tolist() or None
         return self._posting[word]
 
     def df(self, word: str) -> int:
@@ -305,6 +321,9 @@ class SqlIndex(Matcher):
 
     def product(self, i: int) -> Product:
         return self.catalog.row(i)[0]
+
+    def prefetch(self, ids: list[int]) -> None:
+        self.catalog.prefetch(ids)
 
     def rank(self, i: int) -> int:
         return self.catalog.row(i)[1]

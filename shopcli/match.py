@@ -230,10 +230,15 @@ class Matcher:
         cand = self.posting(found[0]) or []
         for w in found[1:]:
             other = self._posting_set(w)
-            narrowed = [i for i in cand if i in other]
+            narrowed = list(filter(other.__contains__, cand))
             if narrowed:
                 cand = narrowed
-        return cand[:limit]
+        cand = cand[:limit]
+        self.prefetch(cand)
+        return cand
+
+    def prefetch(self, ids: list[int]) -> None:
+        """Make the products ``ids`` quick to reach (a cached catalog reads them in one query)."""
 
     def _posting_set(self, word: str) -> frozenset[int]:
         s = self._sets_by_token.get(word)
