@@ -167,6 +167,9 @@ def _heading(text: str, rest: str, index: Index) -> str:
 
 
 _LIST_RE = re.compile(r"[,;&]|\band\b|\bplus\b")
+_FIRST_OF_LIST_RE = re.compile(r"[,;]|\band\b")
+_EACH_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|&|or)\s+")
+_OR_RE = re.compile(r"\s+or\s+")
 
 
 def _dash_heading(line: str, index: Index) -> str:
@@ -175,7 +178,7 @@ def _dash_heading(line: str, index: Index) -> str:
     m = _DASH_HEAD_RE.match(line)
     if m is None or not _LIST_RE.search(m["rest"]):
         return line
-    first = re.split(r"[,;]|\band\b", m["rest"], maxsplit=1)[0].strip()
+    first = _FIRST_OF_LIST_RE.split(m["rest"], maxsplit=1)[0].strip()
     if not read_amount(first)[1]:
         return line
     head = m["head"]
@@ -194,7 +197,7 @@ def _group(parts: list[list[str]], index: Index) -> list[str]:
     out: list[str] = []
     for part in parts:
         p = part[0]
-        if out and len(part) == 1 and not re.search(r"\d", p) and len(p.split()) <= 2:
+        if out and len(part) == 1 and not any(c.isdigit() for c in p) and len(p.split()) <= 2:
             _, prev_rest = read_amount(out[-1])
             if prev_rest and _reversed_order(prev_rest, p, index):
                 out[-1] = f"{out[-1]} {p}"
@@ -236,7 +239,7 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
     if m:
         amt, rest = read_amount(m["amount"])
         if amt.said and not rest and m["list"].strip(" ,&"):
-            parts = [p for p in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|&|or)\s+", m["list"]) if p]
+            parts = [p for p in _EACH_SPLIT_RE.split(m["list"]) if p]
             for part in _share_noun(parts, index):
                 _add(f"{m['amount']} {part}", part, amt, index, items)
             return
@@ -253,7 +256,7 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
             return
         unparsed.append(clean)
         return
-    choices = re.split(r"\s+or\s+", rest)
+    choices = _OR_RE.split(rest) if " or " in rest else [rest]
     if len(choices) > 1:
         choices = _share_noun(choices, index)
         _add_choice(clean, choices, amt, index, items)
@@ -263,7 +266,7 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
     if _CHATTER_RE.match(rest) and index.match(rest).status == "unknown":
         unparsed.append(clean)               # "i'm making risotto", "we're going camping"
         return
-    whole = _ARTICLE_RE.sub("", clean)
+    whole = _ARTICLE_RE.sub("", clean) if amt.unit or amt.pack_size else rest
     if whole != rest and index.is_name(whole) and index.match(whole).product is not index.match(rest).product:
         # "a gallon of water" names a product of its own (a gallon jug, not bottled water)
         rest = whole

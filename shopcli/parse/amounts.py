@@ -300,7 +300,7 @@ def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
             amt.unit = None
     j = _skip(toks, _paren_size(toks, j, amt), ("of",))  # "2 bags (5 lb) of rice"
     if amt.unit is not None and amt.unit not in MEASURES and amt.pack_size is None and j + 1 < len(toks) \
-            and re.fullmatch(r"\d{1,3}", toks[j]) and canonical_unit(toks[j + 1]) is None:
+            and len(toks[j]) <= 3 and toks[j].isdigit() and toks[j].isascii() and canonical_unit(toks[j + 1]) is None:
         amt.pack_size, j = Size(1, float(toks[j]), "ct"), j + 1
     return j
 
@@ -390,7 +390,7 @@ def _starts_amount(tail: list[str], before: str) -> bool:
     if before in _NUMBERED or before[-1:].isdigit():
         return False
     if _num(first) is not None:
-        return len(tail) > 1 or (re.fullmatch(r"\d{1,4}", first) is not None)
+        return len(tail) > 1 or (len(first) <= 4 and first.isdigit() and first.isascii())
     words = _words()
     return first in words["fractions"] or first in words["ones"] or first in words["tens"]
 

@@ -86,10 +86,14 @@ def _word_key(word: str) -> str:
     return found[0] if found else ""
 
 
+_JOINERS_RE = re.compile(r"\b(?:and|with|plus|then|also|or|n|'n')\b")
+_PARTS_RE = re.compile(r"[;,]|\s-\s|\s/\s")
+
+
 def _hide_words(phrase: str) -> str:
     """Separators made invisible to splitting: words upper-cased (requests are lower-cased by
     then), "," and "&" swapped for control characters; ``_unhide`` restores them."""
-    phrase = re.sub(r"\b(?:and|with|plus|then|also|or|n|'n')\b", lambda m: m[0].upper(), phrase)
+    phrase = _JOINERS_RE.sub(lambda m: m[0].upper(), phrase)
     return phrase.replace(",", "\x02").replace("&", "\x03")
 
 
@@ -102,7 +106,7 @@ def split_items(line: str, protector: Protector) -> list[list[str]]:
     semicolon-separated part, holding the phrases that words such as "and" separate in it."""
     hidden = protector.hide(line)
     out: list[list[str]] = []
-    for part in re.split(r"[;,]|\s-\s|\s/\s", hidden):
+    for part in _PARTS_RE.split(hidden):
         pieces = []
         for piece in _separator_re().split(part):
             piece = _unhide(piece).strip(" .!?:")
