@@ -45,6 +45,8 @@ class Assistant(CartMixin, QuestionsMixin, AnswersMixin, PreferencesMixin, Check
         self.offered: dict[str, dict] = {}        # suggestions shown since the last checkout (for the order)
         self.events: list[str] = []               # what happened to orders in the last turn
         self.data_error = False
+        self._labels: dict[str, str] = {}         # product labels as shown, by SKU
+        self._total: tuple | None = None          # (the cart's lines, their total)
         self._prefs_cache: dict | None = None    # this turn's preferences
         self._prefs_read: dict = {}               # as last read from the store ...
         self._prefs_signature: tuple | None | bool = False  # ... when the file was this (False: never)

@@ -48,7 +48,10 @@ class CartMixin:
 
     def _label(self, sku_or_product) -> str:
         p = self._product(sku_or_product) if isinstance(sku_or_product, str) else sku_or_product
-        return clean(p.label)
+        got = self._labels.get(p.sku)            # products never change during a chat
+        if got is None:
+            got = self._labels[p.sku] = clean(p.label)
+        return got
 
     def _summary(self) -> str:
         if not self.cart:
@@ -56,7 +59,14 @@ class CartMixin:
         from .orders import CURRENCY
 
         n = sum(line.packs for line in self.cart)
-        return f"Your cart: {n} item{'s' if n != 1 else ''}, {self._order_doc('')['total']} {CURRENCY}."
+        return f"Your cart: {n} item{'s' if n != 1 else ''}, {self._cart_total()} {CURRENCY}."
+
+    def _cart_total(self) -> str:
+        """The cart's total, priced again only when its lines change."""
+        key = tuple((line.sku, line.packs) for line in self.cart)
+        if self._total is None or self._total[0] != key:
+            self._total = (key, self._order_doc("")["total"])
+        return self._total[1]
 
     def _order_doc(self, request: str, delivery: dict | None = None) -> dict:
         from .orders import build_order
