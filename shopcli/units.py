@@ -35,11 +35,11 @@ MEASURES: dict[str, tuple[str, float]] = {
 CONTAINERS = frozenset({
     "bag", "bottle", "box", "bunch", "can", "carton", "case", "jar", "loaf", "pack", "tub", "head",
     "tube", "roll", "pouch", "tray", "jug", "block", "stick", "bar", "container", "sleeve",
-    "slice", "piece", "clove", "stalk", "ear", "packet", "each", "sprig",
+    "slice", "piece", "clove", "stalk", "ear", "packet", "each", "sprig", "knob",
 })
 
 # parts of one product, not packs: "2 cloves garlic", "3 stalks celery", "4 slices of bread" -> 1 pack
-PARTS = frozenset({"clove", "stalk", "slice", "sprig"})
+PARTS = frozenset({"clove", "stalk", "slice", "sprig", "knob"})
 # a size said for each pack this close to the product's own is that pack ("14 oz" of a 13.5 oz can)
 PACK_TOLERANCE = 0.1
 
@@ -174,6 +174,8 @@ def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: S
             return _cover(quantity * pack_size.base, size.base)
     if unit in PARTS and unit != container:
         return 1                              # "2 cloves garlic": one head
+    if pack_size is not None and size is not None and pack_size.unit == "ct" and pack_size.amount == size.items:
+        return _cover(quantity, 1)            # "coke zero 12pk x2": two of the 12-packs
     unit = aligned(unit, size)
     if unit in CONTAINERS and container and unit != container and size is not None and (
             size.count > 1 or (size.items > 1 and quantity * 2 >= size.items)):

@@ -16,7 +16,7 @@ from shopcli.catalog import load_catalog
 from shopcli.parse import parse_request
 
 DATA = Path(__file__).parent / "data"
-CORPORA = [DATA / "parse_corpus.txt", DATA / "parse_heldout.txt", DATA / "parse_heldout2.txt"]
+CORPORA = [DATA / "parse_corpus.txt"] + sorted(DATA.glob("parse_heldout*.txt"))
 CATALOG = load_catalog()
 
 

@@ -136,9 +136,39 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
         line = _HEADER_RE.sub(lambda m: _heading(m[0], m.string[m.end():], index), line)
         line = _dash_heading(line, index)
         parts = [[c for c in (_strip_filler(p) for p in part) if c] for part in split_items(line, protector)]
-        for phrase in _group([p for p in parts if p], index):
+        parts = [p for p in parts if p and not _preparation(p)]      # "3 cloves garlic, minced"
+        if len(parts) > 2 and len(parts[0]) == 1 and _HEADING_WORDS_RE.search(parts[0][0]) \
+                and not any(c.isdigit() for c in parts[0][0]):
+            unparsed.append(parts.pop(0)[0])                          # "fajita night!! chicken, …"
+        for phrase in _group(_each_after(parts), index):
             _read_phrase(phrase, index, items, unparsed)
     return ParseResult(request, _merge(items), unparsed, clause.text if clause else None)
+
+
+@functools.cache
+def _preparation_words() -> frozenset[str]:
+    return frozenset(w for phrase in lang()["filler"]["preparation"] for w in phrase.split())
+
+
+def _preparation(part: list[str]) -> bool:
+    """A comma part that says how to prepare what came before ("minced", "finely chopped")."""
+    words = _preparation_words()
+    return all(w in words for phrase in part for w in phrase.split())
+
+
+_EACH_AFTER_RE = re.compile(r"^(?P<amount>.+?)\s+each$")
+
+
+def _each_after(parts: list[list[str]]) -> list[list[str]]:
+    """ "courgettes and aubergines, 2 each" is "2 each of courgettes and aubergines"."""
+    out: list[list[str]] = []
+    for part in parts:
+        m = _EACH_AFTER_RE.match(part[0]) if len(part) == 1 else None
+        if m and out and len(out[-1]) > 1 and not read_amount(m["amount"])[1]:
+            out[-1] = [f"{m['amount']} each of {' and '.join(out[-1])}"]
+            continue
+        out.append(part)
+    return out
 
 
 def _delivery_clause(text: str):
@@ -167,6 +197,9 @@ def _heading(text: str, rest: str, index: Index) -> str:
 
 
 _LIST_RE = re.compile(r"[,;&]|\band\b|\bplus\b")
+# the last word of a heading before a list without a colon
+_HEADING_WORDS_RE = re.compile(r"\b(?:night|dinner|lunch|breakfast|brunch|party|run|list|stuff|weekend|bbq|"
+                               r"barbecue|picnic|recipe|ingredients|supplies|shopping|groceries|menu)$")
 _FIRST_OF_LIST_RE = re.compile(r"[,;]|\band\b")
 _EACH_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|&|or)\s+")
 _OR_RE = re.compile(r"\s+or\s+")
@@ -250,9 +283,13 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
     rest = _strip_filler(rest)
     if not rest:
         if amt.said and not amt.problem and items and items[-1].words:
-            # "eggs - 2 dozen": an amount on its own is the amount of the item before
+            # "eggs - 2 dozen", "pepsi or coke, 2 liter": an amount on its own is the amount of
+            # the item before
             prev = items.pop()
-            _add(f"{prev.text} - {clean}", prev.words, amt, index, items)
+            if " or " in prev.words:
+                _add_choice(f"{prev.text} - {clean}", prev.words.split(" or "), amt, index, items)
+            else:
+                _add(f"{prev.text} - {clean}", prev.words, amt, index, items)
             return
         unparsed.append(clean)
         return
@@ -263,19 +300,48 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
         return
     rest = _describing_dropped(rest.replace(" ( ", " ").replace(" )", "").strip("( )"), index)
     rest, amt = _part_unit(rest, amt, index)
-    if _CHATTER_RE.match(rest) and index.match(rest).status == "unknown":
+    if _CHATTER_RE.search(rest) and index.match(rest).score < 95:
         unparsed.append(clean)               # "i'm making risotto", "we're going camping"
         return
     whole = _ARTICLE_RE.sub("", clean) if amt.unit or amt.pack_size else rest
     if whole != rest and index.is_name(whole) and index.match(whole).product is not index.match(rest).product:
         # "a gallon of water" names a product of its own (a gallon jug, not bottled water)
         rest = whole
-    _add(clean, _purpose_dropped(rest, index), amt, index, items)
+    words = _purpose_dropped(rest, index)
+    if not amt.said and " " in words:
+        run = _run_on(words, index)
+        if run:                             # "bread milk eggs cheese": a list said without separators
+            for name in run:
+                _add(name, name, Amount(), index, items)
+            return
+    _add(clean, words, amt, index, items)
+
+
+def _run_on(words: str, index: Index) -> list[str] | None:
+    """The product names a phrase is made of, one after another, when it names no product as a
+    whole ("bread milk eggs", "lettuce tomato onion"); None otherwise. Fewest names win."""
+    if index.match(words).status == "matched":
+        return None
+    split = words.split()
+    if len(split) > 12:
+        return None
+    best: list[list[str] | None] = [[]] + [None] * len(split)
+    for end in range(1, len(split) + 1):
+        for size in range(min(4, end), 0, -1):
+            before = best[end - size]
+            name = " ".join(split[end - size:end])
+            if before is not None and index.is_name(name):
+                if best[end] is None or len(before) + 1 < len(best[end]):
+                    best[end] = before + [name]
+    found = best[-1]
+    # two names could be one thing the catalog does not carry ("pita chips"): three or more only
+    return found if found is not None and len(found) > 2 else None
 
 
 _ARTICLE_RE = re.compile(r"^(?:a|an|one|1)\s+")
 _CHATTER_RE = re.compile(r"^(?:i'm|im|i am|we're|we are|i'll|we'll|i've|we've|it's|i was|we were|hope|"
-                         r"thanks|thank you|cheers|hi|hey|hello|sorry)\b")
+                         r"thanks|thank you|cheers|hi|hey|hello|sorry|here's|heres|here is|whatever's|"
+                         r"whatever is|whichever|whatevers)\b|\b(?:lol|haha|lmao)\b")
 _PRONOUNS = frozenset({"those", "these", "them", "it", "that", "this", "all of them", "all of those", "all that"})
 _PURPOSE_RE = re.compile(r"\s+for\s+.*$")
 
@@ -330,8 +396,8 @@ def _share_noun(parts: list[str], index: Index) -> list[str]:
     if len(last) < 2:
         return parts
     tail = " ".join(last[1:])
-    return [f"{p} {tail}" if len(p.split()) == 1 and _borrows(p, tail, index) else p
-            for p in parts[:-1]] + [parts[-1]]
+    return [f"{p} {tail}" if len(p.split()) == 1 and (_borrows(p, tail, index) or index.is_name(f"{p} {tail}"))
+            else p for p in parts[:-1]] + [parts[-1]]
 
 
 def _borrows(word: str, tail: str, index: Index) -> bool:
@@ -361,7 +427,9 @@ def _add_choice(text: str, choices: list[str], amt: Amount, index: Index, items:
     products = [(m.product, m.score) for m in found if m.product is not None]
     if len({p.sku for p, _ in products}) <= 1:
         best = max(found, key=lambda m: m.score)
-        items.append(_item(text, amt, best))
+        item = _item(text, amt, best)
+        item.words = " or ".join(choices)
+        items.append(item)
         return
     products.sort(key=lambda ps: (-ps[0].popularity, -ps[1]))
     seen: set[str] = set()
@@ -369,7 +437,9 @@ def _add_choice(text: str, choices: list[str], amt: Amount, index: Index, items:
     best, score = ordered[0]
     extra = [a for m in found for a in m.alternatives if a[0].sku not in seen]
     m = Match("ambiguous", best, score, tuple(ordered[1:] + extra[: max(0, 3 - len(ordered) + 1)]))
-    items.append(_item(text, amt, m))
+    item = _item(text, amt, m)
+    item.words = " or ".join(choices)
+    items.append(item)
 
 
 def _item(text: str, amt: Amount, match: Match) -> ParsedItem:

@@ -73,8 +73,10 @@ def _num(tok: str) -> float | None:
     """The value of a numeric token ("2", "1.5", "1/2", "1e3"), else None."""
     m = _FRACTION_RE.match(tok)
     if m:
-        den = int(m[2])
-        return int(m[1]) / den if den else None
+        num, den = int(m[1]), int(m[2])
+        if num >= den > 1:
+            return None                     # "80/20 ground beef" is a blend, not an amount
+        return num / den if den else None
     if _NUMBER_RE.match(tok):
         return float(tok)
     return None
@@ -240,7 +242,9 @@ def _read_amount(text: str) -> tuple[Amount, str]:
         amt.quantity = q
         j = _read_unit(toks, j, amt)
     else:
-        # "bag of rice", "gallon of milk": a unit with "of" and no number
+        # "bag of rice", "gallon of milk", "family pack of ground beef": a unit with "of", no number
+        if i + 1 < len(toks) and toks[i] in _SIZE_WORDS and canonical_unit(toks[i + 1]) in CONTAINERS:
+            i += 1
         u, k = _unit_at(toks, i)
         if u is not None and k < len(toks) and toks[k] == "of":
             amt.said, amt.unit, j = True, u, k + 1
@@ -257,7 +261,7 @@ def _read_amount(text: str) -> tuple[Amount, str]:
 
 
 _SIZE_WORDS = frozenset({"large", "big", "small", "little", "medium", "huge", "giant", "jumbo", "mini",
-                         "regular", "standard", "normal", "family-size", "family-sized"})
+                         "regular", "standard", "normal"})
 
 
 def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
@@ -296,6 +300,9 @@ def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
         elif u in MEASURES or amt.unit is None:
             amt.unit = u
         j = k
+        if u in MEASURES and u != "dozen":
+            frac, j = _fraction_tail(toks, j)   # "a pound and a half of salmon"
+            amt.quantity += frac
         if u == "each" and j < len(toks) and toks[j] == "of":
             amt.unit = None
     j = _skip(toks, _paren_size(toks, j, amt), ("of",))  # "2 bags (5 lb) of rice"
@@ -335,6 +342,15 @@ def _read_tail(rest: list[str], amt: Amount) -> list[str]:
     "milk 2", "rice 2 kg", "potatoes 10 lb bag", "charmin 12 pack", "whole milk half gallon",
     "tropicana 89 oz x2" (two 89 oz bottles), "5.3 oz greek yogurt x6"."""
     mult = None
+    if len(rest) >= 3 and rest[-1] in _THEM and rest[-2] == "of":
+        k = len(rest) - 2                   # "frozen pizzas like three of em"
+        for start in range(max(1, k - 3), k):
+            said = _whole_amount(rest[start:k])
+            if said is not None and said.unit is None:
+                mult, rest = said.quantity, rest[:start]
+                if rest and rest[-1] in _words()["approx_first"]:
+                    rest = rest[:-1]
+                break
     if len(rest) >= 2 and rest[-2] in ("x", "×", "*") and _num(rest[-1]) is not None:
         mult, rest = _num(rest[-1]), rest[:-2]
     elif len(rest) >= 2 and rest[-1] in ("x", "×") and _num(rest[-2]) is not None:
@@ -345,7 +361,11 @@ def _read_tail(rest: list[str], amt: Amount) -> list[str]:
         k = len(rest) - 1 - rest[::-1].index("(")
         inner = rest[k + 1:-1]
         size = _size_phrase(inner)
-        if size is not None:
+        if size is not None and not amt.said and mult is None and size.unit != "ct" and inner[-1] != ")":
+            # "grapes (2 lb)": the amount, said in brackets (packs come out the same either way)
+            amt.quantity, amt.unit, amt.said = size.amount, size.unit, True
+            rest = rest[:k]
+        elif size is not None:
             if amt.pack_size is None:
                 amt.pack_size = size
             rest = rest[:k]
@@ -372,6 +392,8 @@ def _read_tail(rest: list[str], amt: Amount) -> list[str]:
         elif (amt.pack_size is None and said_after.unit in MEASURES and said_after.unit not in ("dozen", "ct")
               and said_after.pack_size is None and (amt.unit is None or amt.unit not in MEASURES)):
             amt.pack_size = Size(1, said_after.quantity, said_after.unit)   # "2 bags of rice 5 lb"
+        elif amt.unit is None and amt.pack_size is None and said_after.pack_size is not None:
+            amt.unit, amt.pack_size = said_after.unit, said_after.pack_size  # "a red bull 4 pack"
         # else the amount is said twice ("1 cup butter (2 sticks)"): the first one counts
     if mult is not None:
         if not amt.said:
@@ -382,6 +404,9 @@ def _read_tail(rest: list[str], amt: Amount) -> list[str]:
         else:
             amt.quantity *= mult
     return rest
+
+
+_THEM = frozenset({"them", "em", "'em", "those", "these"})
 
 
 def _starts_amount(tail: list[str], before: str) -> bool:

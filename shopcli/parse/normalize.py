@@ -78,7 +78,12 @@ def normalize(text: str) -> str:
         text = "\n".join(map(_split_numbered, text.split("\n")))
     text = _BULLET_RE.sub("", text)
     if "?" in text or "!" in text:
-        text = text.replace("?", " ").replace("!", " ")
+        text = _CLAUSE_END_RE.sub(", ", text).replace("?", " ").replace("!", " ")   # "fajita night!! chicken"
+    text = _DISFLUENCY_RE.sub(" ", text)       # "um can i get uh a couple avocados"
+    if " the " in text or text.startswith("the "):
+        text = _KIND_RE.sub(r"\1", text)        # "peanut butter the crunchy kind"
+    if "semi" in text:
+        text = _SEMI_RE.sub("2%", text)
     if "," in text:
         text = _THOUSANDS_RE.sub(lambda m: m[1] + m[2].replace(",", ""), text)
         text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
@@ -87,6 +92,10 @@ def normalize(text: str) -> str:
 
 
 _ASCII_CONTROL_RE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
+_CLAUSE_END_RE = re.compile(r"[!?]+(?=\s+\S)")
+_DISFLUENCY_RE = re.compile(r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|h+m+|a+h+)(?![\w'])")
+_KIND_RE = re.compile(r"\bthe ((?:[\w%'-]+ ){0,2}?[\w%'-]+) (?:kind|one|ones|type|sort|variety|version)\b")
+_SEMI_RE = re.compile(r"\bsemi[ -]?skimm?ed\b")
 _MONEY_WORD_RE = re.compile(r"dollar|buck|usd")
 
 

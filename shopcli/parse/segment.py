@@ -16,7 +16,8 @@ __all__ = ["split_items", "Protector"]
 
 _NUMBER_AND = re.compile(
     r"\b(hundred|thousand)\s+and\s+(?=[a-z0-9])"
-    r"|\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen)\s+and\s+"
+    r"|\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|"
+    r"pounds?|lbs?|kilos?|kgs?|gallons?|litres?|liters?|cups?|pints?|quarts?|ounces?)\s+and\s+"
     r"(?=(?:a|an|one)\s+(?:half|quarter|third)\b"
     r"|\d+/\d+)"
 )
