@@ -39,6 +39,7 @@ class ParsedItem:
     hint: list[str] = field(default_factory=list)
     problem: str | None = None           # an amount that cannot be ordered (zero, negative, absurd)
     words: str = ""                      # the product words that were matched
+    choices: list[str] = field(default_factory=list)   # the products offered ("pepsi or coke")
 
     def to_dict(self) -> dict:
         d = {
@@ -282,12 +283,12 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
     amt, rest = read_amount(_describing_dropped(clean, index, compare=False))
     rest = _strip_filler(rest)
     if not rest:
-        if amt.said and not amt.problem and items and items[-1].words:
+        if amt.said and not amt.problem and items and (items[-1].words or items[-1].choices):
             # "eggs - 2 dozen", "pepsi or coke, 2 liter": an amount on its own is the amount of
             # the item before
             prev = items.pop()
-            if " or " in prev.words:
-                _add_choice(f"{prev.text} - {clean}", prev.words.split(" or "), amt, index, items)
+            if prev.choices:
+                _add_choice(f"{prev.text} - {clean}", prev.choices, amt, index, items)
             else:
                 _add(f"{prev.text} - {clean}", prev.words, amt, index, items)
             return
@@ -428,7 +429,7 @@ def _add_choice(text: str, choices: list[str], amt: Amount, index: Index, items:
     if len({p.sku for p, _ in products}) <= 1:
         best = max(found, key=lambda m: m.score)
         item = _item(text, amt, best)
-        item.words = " or ".join(choices)
+        item.choices = choices
         items.append(item)
         return
     products.sort(key=lambda ps: (-ps[0].popularity, -ps[1]))
@@ -438,7 +439,7 @@ def _add_choice(text: str, choices: list[str], amt: Amount, index: Index, items:
     extra = [a for m in found for a in m.alternatives if a[0].sku not in seen]
     m = Match("ambiguous", best, score, tuple(ordered[1:] + extra[: max(0, 3 - len(ordered) + 1)]))
     item = _item(text, amt, m)
-    item.words = " or ".join(choices)
+    item.choices = choices
     items.append(item)
 
 
