@@ -78,16 +78,11 @@ def _number(x: float) -> int | float:
 
 
 @functools.cache
-def _filler_res() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str], frozenset[str]]:
-    """The lead and trail filler regexes, and the words a filler phrase can start and end with
-    (a phrase whose first and last words are neither is left alone without running them)."""
-    phrases = sorted(lang()["filler"]["phrases"], key=len, reverse=True)
-    alt = "|".join(re.escape(p) for p in phrases)
-    lead = re.compile(rf"^(?:(?:{alt}|to)(?:\s+|$))+")
-    trail = re.compile(rf"(?:\s+(?:{alt}))+$")
-    firsts = frozenset(p.split()[0] for p in phrases) | {"to"}
-    lasts = frozenset(p.split()[-1] for p in phrases)
-    return lead, trail, firsts, lasts
+def _filler_phrases() -> tuple[frozenset[tuple[str, ...]], int]:
+    """The filler phrases as word tuples (a set: no regex of hundreds of alternatives to compile at
+    start-up), and the longest one's length."""
+    phrases = frozenset(tuple(p.split()) for p in lang()["filler"]["phrases"])
+    return phrases, max(map(len, phrases))
 
 
 # "for the party this weekend I need …": everything up to the wish is preamble
@@ -101,13 +96,25 @@ _PREAMBLE_RE = re.compile(
 
 @functools.lru_cache(maxsize=16384)
 def _strip_filler(text: str) -> str:
-    lead, trail, firsts, lasts = _filler_res()
-    text = _PREAMBLE_RE.sub("", text)
-    if text.partition(" ")[0] in firsts:
-        text = lead.sub("", text)
-    if text.rpartition(" ")[2] in lasts:
-        text = trail.sub("", text)
-    return text.strip()
+    """The phrase without the filler around it: "could you please get me", "some", "thanks"."""
+    phrases, longest = _filler_phrases()
+    words = _PREAMBLE_RE.sub("", text).split()
+    start, end = 0, len(words)
+    while start < end:                      # "to" only leads ("to my cart" is a phrase of its own)
+        size = next((n for n in range(min(longest, end - start), 0, -1)
+                     if tuple(words[start:start + n]) in phrases), 0)
+        if not size:
+            if words[start] != "to":
+                break
+            size = 1
+        start += size
+    while end > start + 1:                  # a trailing phrase never takes the last word left
+        size = next((n for n in range(min(longest, end - start - 1), 0, -1)
+                     if tuple(words[end - n:end]) in phrases), 0)
+        if not size:
+            break
+        end -= size
+    return " ".join(words[start:end])
 
 
 _EACH_RE = re.compile(r"^(?P<amount>.+?)\s+each\s+(?:of\s+)?(?P<list>.+)$")
