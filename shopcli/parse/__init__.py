@@ -78,11 +78,12 @@ def _number(x: float) -> int | float:
 
 
 @functools.cache
-def _filler_phrases() -> tuple[frozenset[tuple[str, ...]], int]:
+def _filler_phrases() -> tuple[frozenset[tuple[str, ...]], int, frozenset[str], frozenset[str]]:
     """The filler phrases as word tuples (a set: no regex of hundreds of alternatives to compile at
-    start-up), and the longest one's length."""
+    start-up), the longest one's length, and the words they start and end with."""
     phrases = frozenset(tuple(p.split()) for p in lang()["filler"]["phrases"])
-    return phrases, max(map(len, phrases))
+    return (phrases, max(map(len, phrases)), frozenset(p[0] for p in phrases) | {"to"},
+            frozenset(p[-1] for p in phrases))
 
 
 # "for the party this weekend I need …": everything up to the wish is preamble
@@ -97,8 +98,10 @@ _PREAMBLE_RE = re.compile(
 @functools.lru_cache(maxsize=16384)
 def _strip_filler(text: str) -> str:
     """The phrase without the filler around it: "could you please get me", "some", "thanks"."""
-    phrases, longest = _filler_phrases()
+    phrases, longest, firsts, lasts = _filler_phrases()
     words = _PREAMBLE_RE.sub("", text).split()
+    if not words or (words[0] not in firsts and words[-1] not in lasts):
+        return " ".join(words)
     start, end = 0, len(words)
     while start < end:                      # "to" only leads ("to my cart" is a phrase of its own)
         size = next((n for n in range(min(longest, end - start), 0, -1)
