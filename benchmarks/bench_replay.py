@@ -7,7 +7,8 @@ The chats are generated from templates of realistic turns (items, amounts, quest
 order status) and recorded in-process first. Then, each with cold matcher caches and best of
 ``--repeat`` runs, the user turns are parsed through ``parse_request`` and the transcripts are
 replayed (each in its own fresh store, every answer compared; the slowest turn is that of the
-last run). Targets: replay at most 3x the parse time, no turn slower than 50 ms.
+last run). Targets: replay at most 3x the parse time, no turn slower than 50 ms. It also times the two
+as whole commands, `shop replay` against `shop parse --json` fed the same turns, one process each.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ def main() -> None:
                 assistant.Assistant.turn = plain_turn
                 catalogs.close()
         parse_s, replay_s = min(parse_runs), min(replay_runs)
+        cli_parse, cli_replay = whole_commands(folder, files, said)
     slowest, slow_text = max(times)
     times.sort()
     median = times[len(times) // 2][0]
@@ -119,8 +121,31 @@ def main() -> None:
     print(f"replay, in-process  : {replay_s * 1000:8.1f} ms  ({replay_s / len(said) * 1000:.2f} ms a turn, "
           f"{grades.count('perfect')}/{len(grades)} perfect)")
     print(f"ratio replay/parse  : {replay_s / parse_s:8.2f}x  (target <= 3x)")
+    print(f"as whole commands   : shop replay {cli_replay * 1000:.0f} ms, shop parse --json < the same turns "
+          f"{cli_parse * 1000:.0f} ms ({cli_replay / cli_parse:.2f}x; median of 5, start-up included)")
     print(f"median turn         : {median * 1000:8.2f} ms")
     print(f"slowest turn        : {slowest * 1000:8.2f} ms  (target <= 50 ms): {slow_text!r}")
+
+
+def whole_commands(folder: Path, files: list[Path], said: list[str], runs: int = 5) -> tuple[float, float]:
+    """Median wall time of `shop parse --json` fed every turn on standard input, and of
+    `shop replay` on every transcript: one process each, run in turn."""
+    import os
+    import statistics
+    import subprocess
+
+    env = dict(os.environ, SHOPCLI_DB=str(folder / "cli.json"))
+    turns = ("\n".join(said) + "\n").encode()
+    shop = [sys.executable, "-m", "shopcli"]
+    parse_t, replay_t = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(shop + ["parse", "--json"], input=turns, capture_output=True, env=env, check=True)
+        parse_t.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        subprocess.run(shop + ["replay", *map(str, files)], capture_output=True, env=env, check=True)
+        replay_t.append(time.perf_counter() - t0)
+    return statistics.median(parse_t), statistics.median(replay_t)
 
 
 if __name__ == "__main__":
