@@ -128,12 +128,12 @@ class Matcher:
         from rapidfuzz.distance import OSA
 
         limit = 1 if len(word) <= 6 else 2 if len(word) <= 10 else 3
-        found = process.extract(word, self.vocab, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        found = process.extract(word, self.vocab, scorer=OSA.distance, score_cutoff=limit, limit=32)
         found = [f for f in found if len(word) > 6 or f[0][0] == word[0]]
         if not found:
             return None
         closest = min(f[1] for f in found)
-        found.sort(key=lambda f: (f[1], f[0][0] != word[0], -self.df(f[0])))
+        found.sort(key=lambda f: (f[1], f[0][0] != word[0], -self.df(f[0]), f[0]))   # the same in any index
         return tuple(f[0] for f in found if f[1] == closest)
 
     def is_name(self, phrase: str) -> bool:

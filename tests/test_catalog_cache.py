@@ -54,3 +54,28 @@ def test_unwritable_cache_dir_falls_back_to_memory(tmp_path, monkeypatch):
     cat = open_catalog()
     assert parse_request("milk", cat).items[0].product.sku == "MILK-WHOLE-1GAL"
     assert not list(tmp_path.glob("**/*.sqlite"))
+
+
+def corpus_requests() -> list[str]:
+    data = Path(__file__).parent / "data"
+    out = []
+    for f in [data / "parse_corpus.txt", *sorted(data.glob("parse_heldout*.txt"))]:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                out.append(line.split(" => ")[0].replace("\\n", "\n"))
+    return out
+
+
+def test_a_long_batch_on_the_cache_parses_as_in_memory(cache):
+    # Past a few hundred look-ups the cached index reads every exact key and the vocabulary at once
+    # (a batch); before and after, every request must read exactly as on the catalog in memory.
+    open_catalog()
+    cached = open_catalog()
+    assert isinstance(cached, CachedCatalog)
+    memory = load_catalog()
+    requests = corpus_requests()
+    assert len(requests) > 1000
+    for r in requests:
+        assert parse_request(r, cached).to_dict() == parse_request(r, memory).to_dict(), r
+    index = cached.index
+    assert index._exact_keys is not None and index._df_all is not None   # the batch path was taken
