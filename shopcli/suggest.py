@@ -78,7 +78,8 @@ ACCEPT_PRIOR = 5.0                  # pseudo-offers: one acceptance is not a hab
 PARTNER_CAP = 150                   # pair counts kept per SKU (trimmed to PARTNER_KEEP beyond)
 PARTNER_KEEP = 100
 MAX_PAIR_BASKET = 60                # larger orders count their items but not their pairs
-HEAD_BYTES = 1 << 16                # how much of the store file holds its meta document
+HEAD_BYTES = 1 << 16                # how much of the store file holds its meta document, usually
+MAX_HEAD_BYTES = 1 << 25            # and at most
 REBUILD_LOCK_TIMEOUT = 2.0
 
 DIET_TAGS = frozenset({"vegan", "vegetarian", "gluten-free", "dairy-free", "nut-free"})  # read from a basket
@@ -332,22 +333,27 @@ _META_HEAD = re.compile(rb'\s*\{\s*"_meta"\s*:\s*')
 def _head_meta(path: Path) -> dict | None:
     """The store's meta document read from the head of the file ({} for no store), or None when
     it is not there (then the caller parses the whole file)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(HEAD_BYTES)
-    except FileNotFoundError:
-        return {}
-    except OSError:
-        return None
-    if not head.strip():
-        return {}
-    m = _META_HEAD.match(head)
-    if m is None:
-        return None
-    try:
-        table, _ = json.JSONDecoder().raw_decode(head[m.end():].decode("utf-8", errors="ignore"))
-    except ValueError:
-        return None
+    size = HEAD_BYTES
+    while True:
+        try:
+            with open(path, "rb") as f:
+                head = f.read(size)
+        except FileNotFoundError:
+            return {}
+        except OSError:
+            return None
+        if not head.strip():
+            return {}
+        m = _META_HEAD.match(head)
+        if m is None:
+            return None
+        try:
+            table, _ = json.JSONDecoder().raw_decode(head[m.end():].decode("utf-8", errors="ignore"))
+            break
+        except ValueError:
+            if len(head) < size or size >= MAX_HEAD_BYTES:
+                return None
+            size *= 8                       # a large meta document (the held stock of many products)
     if not isinstance(table, dict) or len(table) != 1:
         return None
     (meta,) = table.values()

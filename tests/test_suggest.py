@@ -372,3 +372,12 @@ def test_catalog_summary_is_cached_and_follows_edits(env):
     for _ in range(2):                      # in memory, then from the rebuilt cache: no stale summary
         edited = json.loads(run("suggest", "--json", "--sku", "CHED").stdout)
         assert [s["sku"] for s in edited["suggestions"]] == ["BEEF"]       # named the other way round
+
+
+def test_a_large_meta_document_is_still_read_from_the_head_of_the_store(store):
+    # The stock held by orders of many products makes the meta document larger than the first read.
+    with store.transaction() as tx:
+        tx.table("orders").insert({"id": "ORD-000001", "status": "placed", "lines": []})
+        tx.set_summary("orders", {"held": {f"SKU-{i:06d}": i for i in range(20_000)}})
+    meta = sg._head_meta(store.path)
+    assert meta is not None and len(meta["summaries"]["orders"]["held"]) == 20_000
