@@ -23,6 +23,8 @@ RIVAL_GAP = 4.0     # rivals within this many points of the best make an item am
 MAX_CANDIDATES = 120
 TYPO_PENALTY = 0.93
 HEAD_PENALTY = 36.0
+CONTAINER_REACH = 15.0  # how far below the best a product sold in the container said may be
+_LOOSE_CONTAINERS = frozenset({"pack", "case", "each", "box", "packet"})   # said of almost anything
 MAX_BONUS = 8.0     # the most _bonus and an alias can add (6 + 1 + 0.5, rounded up)
 
 
@@ -67,6 +69,18 @@ def product_keys(p: Product) -> tuple[str, list[str], frozenset[str]]:
 
 def set_key(k: str) -> frozenset[str]:
     return frozenset(t for t in k.split() if t not in STOP)
+
+
+@functools.cache
+def _compounds() -> dict[str, list[frozenset[str]]]:
+    """Names a shopper means only when saying all of them ("root beer" is not "beer"), by last word."""
+    from .words import lang
+
+    out: dict[str, list[frozenset[str]]] = {}
+    for name in lang().get("matching", {}).get("not_alone", []):
+        words = key(name).split()
+        out.setdefault(words[-1], []).append(frozenset(words))
+    return out
 
 
 class Matcher:
@@ -204,8 +218,21 @@ class Matcher:
         # Rivals are judged on what the words say: the pack bonus picks a variant, not a product
         # ("2 sweet potatoes" is not made closer to a 2-pack of baby food); a container said that
         # only the best fits settles it ("a can of pumpkin").
-        rivals = [i for _, _, i in ranked[1:]
-                  if scored[i] * factor >= base - RIVAL_GAP and self.product(i).category != product.category]
+        if (want.unit in CONTAINERS and want.unit not in _LOOSE_CONTAINERS and want.pack_size is None
+                and product.container != want.unit and (product.size is None or product.size.count <= 1)):
+            # "a can of corn": a product sold in the container said, close enough, comes first
+            name = key(product.name)
+            fits = [(s, r, i) for s, r, i in ranked[1:] if self.product(i).container == want.unit
+                    and scored[i] * factor >= max(WEAK, base - CONTAINER_REACH)
+                    and key(self.product(i).name) != name]
+            if fits:
+                best_score, _, best = fits[0]
+                best_score = min(best_score, 100.0)
+                product = self.product(best)
+                base = scored[best] * factor
+                alternatives = tuple((self.product(i), round(min(s, 100.0), 1)) for s, _, i in ranked[:4] if i != best)[:3]
+        rivals = [i for _, _, i in ranked if i != best
+                  and scored[i] * factor >= base - RIVAL_GAP and self.product(i).category != product.category]
         if rivals and want.unit in CONTAINERS and product.container == want.unit:
             rivals = [i for i in rivals if self.product(i).container == want.unit]
         status = "ambiguous" if rivals or best_score < MATCHED else "matched"
@@ -263,8 +290,11 @@ class Matcher:
                 covered[j] = covered[j + 1] = True
         last = words[-1]
         penalize = last.isalpha() and not any(w in free for w in words)   # "fage 0%", "pompeian red wine"
+        compounds = _compounds()
         best = 0.0
         for ks, head in self.keysets(i):
+            if head in compounds and any(c <= ks and not c <= said for c in compounds[head]):
+                continue                     # "beer" alone is not "root beer" (lang: not_alone)
             got = 0.0
             for j, w in enumerate(words):
                 if covered[j] or w in ks:

@@ -352,7 +352,8 @@ def _run_on(words: str, index: Index) -> list[str] | None:
 _ARTICLE_RE = re.compile(r"^(?:a|an|one|1)\s+")
 _CHATTER_RE = re.compile(r"^(?:i'm|im|i am|we're|we are|i'll|we'll|i've|we've|it's|i was|we were|hope|"
                          r"thanks|thank you|cheers|hi|hey|hello|sorry|here's|heres|here is|whatever's|"
-                         r"whatever is|whichever|whatevers)\b|\b(?:lol|haha|lmao)\b")
+                         r"whatever is|whichever|whatevers|doing|having|making|going|hosting|planning|cooking|"
+                         r"baking)\b|\b(?:lol|haha|lmao)\b")
 _PRONOUNS = frozenset({"those", "these", "them", "it", "that", "this", "all of them", "all of those", "all that"})
 _PURPOSE_RE = re.compile(r"\s+for\s+.*$")
 

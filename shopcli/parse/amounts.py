@@ -280,7 +280,9 @@ def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
         amt.pack_size, amt.quantity, amt.unit = Size(1, amt.quantity, "ct"), 1.0, canonical_unit(toks[j + 1])
         return _skip(toks, j + 2, ("of",))
     # a second number: "a 5 lb bag", "2 14-ounce cans", "2 x 500 g", "a 6-pack of"
-    q2, k, _ = _read_number(toks, j) if j < len(toks) and (_num(toks[j]) is not None) else (None, j, False)
+    w = _words()
+    starts = j < len(toks) and (_num(toks[j]) is not None or toks[j] in w["ones"] or toks[j] in w["tens"])
+    q2, k, _ = _read_number(toks, j) if starts else (None, j, False)   # "a 6 pack", "a six pack"
     if q2 is not None:
         u, k2 = _unit_at(toks, k)
         if u in MEASURES and u != "dozen":
@@ -306,6 +308,10 @@ def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
         if u == "each" and j < len(toks) and toks[j] == "of":
             amt.unit = None
     j = _skip(toks, _paren_size(toks, j, amt), ("of",))  # "2 bags (5 lb) of rice"
+    if amt.pack_size is None and amt.unit not in MEASURES and j + 1 < len(toks) and _num(toks[j]) is not None:
+        u, k = _unit_at(toks, j + 1)
+        if u in MEASURES and u not in ("dozen", "ct"):
+            amt.pack_size, j = Size(1, _num(toks[j]) or 0.0, u), k   # "2 bottles of 64 oz apple juice"
     if amt.unit is not None and amt.unit not in MEASURES and amt.pack_size is None and j + 1 < len(toks) \
             and len(toks[j]) <= 3 and toks[j].isdigit() and toks[j].isascii() and canonical_unit(toks[j + 1]) is None:
         amt.pack_size, j = Size(1, float(toks[j]), "ct"), j + 1

@@ -29,7 +29,8 @@ _PRICE_RE = re.compile(
 )
 _THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d,])")
 _DECIMAL_COMMA_RE = re.compile(r"(?<![\d,])(\d+),(\d{1,2})(?![\d,])")
-_BULLET_RE = re.compile(r"^[ \t]*(?:[-*•·‣◦–—+>]\s+|[•·‣◦]|\d{1,3}[.)]\s+|\(\d{1,3}\)\s+|#\d{1,3}\s+|\[[ x]\]\s+)",
+_BULLET_RE = re.compile(r"^[ \t]*(?:[-*•·‣◦–—+>]\s+|[•·‣◦]|\d{1,3}[.)]\s+|\d{1,3}-\s+|\(\d{1,3}\)\s+|#\d{1,3}\s+|"
+                        r"\[[ x]\]\s+)",
                         re.MULTILINE)
 
 
