@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..catalog import Catalog, Product
-from ..match import Matcher as Index, Match, Want
+from ..match import STOP as _STOP, Matcher as Index, Match, Want
 from ..units import PARTS, aligned, canonical_unit, packs_for
 from ..words import lang
 from .amounts import Amount, read_amount
@@ -331,10 +331,14 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
 def _run_on(words: str, index: Index) -> list[str] | None:
     """The product names a phrase is made of, one after another, when it names no product as a
     whole ("bread milk eggs", "lettuce tomato onion"); None otherwise. Fewest names win."""
-    if index.match(words).status == "matched":
-        return None
     split = words.split()
-    if len(split) > 12:
+    if not 3 <= len(split) <= 12:
+        return None
+    from ..words import tokens
+
+    if not all(index.df(t) for t in tokens(words) if t not in _STOP):
+        return None                         # a word no name holds: no names make up the phrase
+    if index.match(words).status == "matched":
         return None
     best: list[list[str] | None] = [[]] + [None] * len(split)
     for end in range(1, len(split) + 1):
