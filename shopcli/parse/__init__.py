@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..catalog import Catalog, Product
 from ..match import STOP as _STOP, Matcher as Index, Match, Want
+from ..patterns import lazy
 from ..units import PARTS, aligned, canonical_unit, packs_for
 from ..words import lang
 from .amounts import Amount, read_amount
@@ -120,8 +121,8 @@ def _strip_filler(text: str) -> str:
     return " ".join(words[start:end])
 
 
-_EACH_RE = re.compile(r"^(?P<amount>.+?)\s+each\s+(?:of\s+)?(?P<list>.+)$")
-_REPEAT_RE = re.compile(r"^(?:x\s*)?(?P<n>\d+|[a-z]+)(?:\s*x)?\s+(?:of\s+)?(?:those|them|these|that|it)$|^x\s*(?P<m>\d+)$")
+_EACH_RE = lazy(r"^(?P<amount>.+?)\s+each\s+(?:of\s+)?(?P<list>.+)$")
+_REPEAT_RE = lazy(r"^(?:x\s*)?(?P<n>\d+|[a-z]+)(?:\s*x)?\s+(?:of\s+)?(?:those|them|these|that|it)$|^x\s*(?P<m>\d+)$")
 
 
 def parse_request(text: str, catalog: Catalog) -> ParseResult:
@@ -195,7 +196,7 @@ _DELIVERY_HINT = re.compile(r"deliver|pick|collect|bring|ship|send|\bby\b", re.I
 # "taco night: …", "need: …", "weekly shop -", "shopping list" — a heading, not an item
 _HEADER_RE = re.compile(r"^[^:]{1,40}?(?<!\d):(?=\s|$)\s*")
 # "french toast - half a dozen eggs, milk": a heading, a dash, then the list
-_DASH_HEAD_RE = re.compile(r"^(?P<head>[^,;:\d]{1,40}?)\s+-\s+(?P<rest>.+)$")
+_DASH_HEAD_RE = lazy(r"^(?P<head>[^,;:\d]{1,40}?)\s+-\s+(?P<rest>.+)$")
 
 
 def _heading(text: str, rest: str, index: Index) -> str:
@@ -207,13 +208,13 @@ def _heading(text: str, rest: str, index: Index) -> str:
     return f"{words} " if index.match(words).status == "matched" else ""
 
 
-_LIST_RE = re.compile(r"[,;&]|\band\b|\bplus\b")
+_LIST_RE = lazy(r"[,;&]|\band\b|\bplus\b")
 # the last word of a heading before a list without a colon
-_HEADING_WORDS_RE = re.compile(r"\b(?:night|dinner|lunch|breakfast|brunch|party|run|list|stuff|weekend|bbq|"
+_HEADING_WORDS_RE = lazy(r"\b(?:night|dinner|lunch|breakfast|brunch|party|run|list|stuff|weekend|bbq|"
                                r"barbecue|picnic|recipe|ingredients|supplies|shopping|groceries|menu)$")
-_FIRST_OF_LIST_RE = re.compile(r"[,;]|\band\b")
-_EACH_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|&|or)\s+")
-_OR_RE = re.compile(r"\s+or\s+")
+_FIRST_OF_LIST_RE = lazy(r"[,;]|\band\b")
+_EACH_SPLIT_RE = lazy(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|&|or)\s+")
+_OR_RE = lazy(r"\s+or\s+")
 
 
 def _dash_heading(line: str, index: Index) -> str:
@@ -354,12 +355,12 @@ def _run_on(words: str, index: Index) -> list[str] | None:
 
 
 _ARTICLE_RE = re.compile(r"^(?:a|an|one|1)\s+")
-_CHATTER_RE = re.compile(r"^(?:i'm|im|i am|we're|we are|i'll|we'll|i've|we've|it's|i was|we were|hope|"
+_CHATTER_RE = lazy(r"^(?:i'm|im|i am|we're|we are|i'll|we'll|i've|we've|it's|i was|we were|hope|"
                          r"thanks|thank you|cheers|hi|hey|hello|sorry|here's|heres|here is|whatever's|"
                          r"whatever is|whichever|whatevers|doing|having|making|going|hosting|planning|cooking|"
                          r"baking)\b|\b(?:lol|haha|lmao)\b")
 _PRONOUNS = frozenset({"those", "these", "them", "it", "that", "this", "all of them", "all of those", "all that"})
-_PURPOSE_RE = re.compile(r"\s+for\s+.*$")
+_PURPOSE_RE = lazy(r"\s+for\s+.*$")
 
 
 def _part_unit(words: str, amt: Amount, index: Index) -> tuple[str, Amount]:

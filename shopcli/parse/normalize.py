@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from ..errors import UsageError
+from ..patterns import lazy
 
 __all__ = ["normalize", "safe_text", "check_request", "MAX_REQUEST_CHARS"]
 
@@ -19,24 +20,24 @@ MAX_REQUEST_CHARS = 10_000
 _VULGAR = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5",
            "⅗": "3/5", "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8",
            "⅞": "7/8"}
-_VULGAR_RE = re.compile(r"(\d?)\s*([" + "".join(_VULGAR) + r"])")
-_ESCAPE_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
-_PRICE_RE = re.compile(
+_VULGAR_RE = lazy(r"(\d?)\s*([" + "".join(_VULGAR) + r"])")
+_ESCAPE_RE = lazy(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
+_PRICE_RE = lazy(
     r"\((?:[^()]*\$[^()]*)\)"                                        # (under $5), ($3.99 each)
     r"|(?:\b(?:for|under|below|less than|no more than|max(?:imum)?|at most|around|about|"
     r"at|costing|priced at|up to)\s+)?\$\s*\d+(?:[.,]\d+)?(?:\s*(?:each|apiece|ea|per \w+|/\w+))?"
     r"|\b\d+(?:\.\d\d)?\s*(?:dollars?|bucks|usd)\b",
 )
-_THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d,])")
-_DECIMAL_COMMA_RE = re.compile(r"(?<![\d,])(\d+),(\d{1,2})(?![\d,])")
+_THOUSANDS_RE = lazy(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d,])")
+_DECIMAL_COMMA_RE = lazy(r"(?<![\d,])(\d+),(\d{1,2})(?![\d,])")
 _BULLET_RE = re.compile(r"^[ \t]*(?:[-*•·‣◦–—+>]\s+|[•·‣◦]|\d{1,3}[.)]\s+|\d{1,3}-\s+|\(\d{1,3}\)\s+|#\d{1,3}\s+|"
                         r"\[[ x]\]\s+)",
                         re.MULTILINE)
 
 
-_INLINE_BULLET_RE = re.compile(r"\s+[•·‣◦▪●]\s*")
+_INLINE_BULLET_RE = lazy(r"\s+[•·‣◦▪●]\s*")
 _NUMBERED_START_RE = re.compile(r"^\s*1[.)]\s", re.MULTILINE)
-_NUMBERED_NEXT_RE = re.compile(r"\s(\d{1,2})[.)]\s")
+_NUMBERED_NEXT_RE = lazy(r"\s(\d{1,2})[.)]\s")
 
 
 def _split_numbered(line: str) -> str:
@@ -93,10 +94,10 @@ def normalize(text: str) -> str:
 
 
 _ASCII_CONTROL_RE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
-_CLAUSE_END_RE = re.compile(r"[!?]+(?=\s+\S)")
+_CLAUSE_END_RE = lazy(r"[!?]+(?=\s+\S)")
 _DISFLUENCY_RE = re.compile(r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|h+m+|a+h+)(?![\w'])")
-_KIND_RE = re.compile(r"\bthe ((?:[\w%'-]+ ){0,2}?[\w%'-]+) (?:kind|one|ones|type|sort|variety|version)\b")
-_SEMI_RE = re.compile(r"\bsemi[ -]?skimm?ed\b")
+_KIND_RE = lazy(r"\bthe ((?:[\w%'-]+ ){0,2}?[\w%'-]+) (?:kind|one|ones|type|sort|variety|version)\b")
+_SEMI_RE = lazy(r"\bsemi[ -]?skimm?ed\b")
 _MONEY_WORD_RE = re.compile(r"dollar|buck|usd")
 
 
