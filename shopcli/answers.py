@@ -77,15 +77,10 @@ class AnswersMixin:
     def _stock_left(self, product) -> int | None:
         if product.stock is None:
             return None
-        if self._held_cache is None:
-            signature = self.store.signature()   # unchanged file: the orders counted before still hold
-            if signature != self._held_signature:
-                from .orders import held_packs
+        from .orders import held_packs
 
-                self._held_read = held_packs(self.store.table("orders"))
-                self._held_signature = signature
-            self._held_cache = self._held_read
-        return max(0, product.stock - self._held_cache.get(product.sku, 0))
+        held = self._from_store("held", lambda: held_packs(self.store.table("orders")))
+        return max(0, product.stock - held.get(product.sku, 0))
 
     def _on_availability(self, intent: Intent) -> Reply:
         from .orders import CURRENCY, money

@@ -48,13 +48,9 @@ class Assistant(CartMixin, QuestionsMixin, AnswersMixin, PreferencesMixin, Check
         self._labels: dict[str, str] = {}         # product labels as shown, by SKU
         self._total: tuple | None = None          # (the cart's lines, their total)
         self._prefs_cache: dict | None = None    # this turn's preferences
-        self._prefs_read: dict = {}               # as last read from the store ...
-        self._prefs_signature: tuple | None | bool = False  # ... when the file was this (False: never)
+        self._store_reads: dict[str, tuple] = {}  # what was read from the store: (file signature, value)
         self._lines_cache: dict[str, Line | None] = {}
         self._added_this_turn = False
-        self._held_cache: dict[str, int] | None = None   # this turn's stock held by orders ...
-        self._held_read: dict[str, int] = {}
-        self._held_signature: tuple | None | bool = False  # ... counted when the file was this
 
     # -- one turn ---------------------------------------------------------------------------------
 
@@ -65,7 +61,6 @@ class Assistant(CartMixin, QuestionsMixin, AnswersMixin, PreferencesMixin, Check
         self.events = []
         self._added_this_turn = False
         self._prefs_cache = None
-        self._held_cache = None
         self._lines_cache = {}
         pending, self.pending = self.pending, None
         try:
@@ -97,6 +92,15 @@ class Assistant(CartMixin, QuestionsMixin, AnswersMixin, PreferencesMixin, Check
             if answered is not None:
                 return answered
         return getattr(self, "_on_" + intent.name)(intent)
+
+    def _from_store(self, name: str, load):
+        """What ``load()`` reads from the store, read again only when the store file has changed
+        (another process may change it between turns)."""
+        signature = self.store.signature()
+        got = self._store_reads.get(name)
+        if got is None or got[0] != signature:
+            got = self._store_reads[name] = (signature, load())
+        return got[1]
 
     def state_lines(self) -> list[str]:
         """The cart and the order events of the last turn, as a transcript records them."""

@@ -10,25 +10,21 @@ from pathlib import Path
 __all__ = ["replace_file"]
 
 
-def replace_file(path: Path, data: bytes, durable: bool = True) -> None:
+def replace_file(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, fsync it, rename it over ``path`` and
-    fsync the folder: readers see the old file or the new one, never a part. Raises OSError.
-    Not ``durable``: no fsync (for scratch files no one keeps)."""
+    fsync the folder: readers see the old file or the new one, never a part. Raises OSError."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            if durable:
-                os.fsync(f.fileno())
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    if not durable:
-        return
     with contextlib.suppress(OSError):
         dfd = os.open(path.parent, os.O_RDONLY)
         try:

@@ -207,30 +207,25 @@ class Matcher:
         ranked = sorted(((s * factor + (self._bonus(i, want) + (0.5 if i in named else 0.0)
                                         if s * factor >= reach else 0.0), -self.rank(i), i)
                          for i, s in scored.items()), reverse=True)
-        base = scored[ranked[0][2]] * factor
-        best_score, _, best = ranked[0]
+        lead = ranked[0]
+        first = self.product(lead[2])
+        if (want.unit in CONTAINERS and want.unit not in _LOOSE_CONTAINERS and want.pack_size is None
+                and first.container != want.unit and (first.size is None or first.size.count <= 1)):
+            # "a can of corn": a product sold in the container said, close enough, comes first
+            name, floor = key(first.name), max(WEAK, scored[lead[2]] * factor - CONTAINER_REACH)
+            lead = next((r for r in ranked[1:] if self.product(r[2]).container == want.unit
+                         and scored[r[2]] * factor >= floor and key(self.product(r[2]).name) != name), lead)
+        best_score, _, best = lead
         best_score = min(best_score, 100.0)
         product = self.product(best)
-        alternatives = tuple((self.product(i), round(min(s, 100.0), 1)) for s, _, i in ranked[1:4])
+        base = scored[best] * factor
+        alternatives = tuple((self.product(i), round(min(s, 100.0), 1)) for s, _, i in ranked[:4] if i != best)[:3]
         if best_score < WEAK:
             names = dict.fromkeys(p.name for p in (product, *(a for a, _ in alternatives)))
             return Match("unknown", None, round(best_score, 1), hint=tuple(names)[:3])
         # Rivals are judged on what the words say: the pack bonus picks a variant, not a product
         # ("2 sweet potatoes" is not made closer to a 2-pack of baby food); a container said that
         # only the best fits settles it ("a can of pumpkin").
-        if (want.unit in CONTAINERS and want.unit not in _LOOSE_CONTAINERS and want.pack_size is None
-                and product.container != want.unit and (product.size is None or product.size.count <= 1)):
-            # "a can of corn": a product sold in the container said, close enough, comes first
-            name = key(product.name)
-            fits = [(s, r, i) for s, r, i in ranked[1:] if self.product(i).container == want.unit
-                    and scored[i] * factor >= max(WEAK, base - CONTAINER_REACH)
-                    and key(self.product(i).name) != name]
-            if fits:
-                best_score, _, best = fits[0]
-                best_score = min(best_score, 100.0)
-                product = self.product(best)
-                base = scored[best] * factor
-                alternatives = tuple((self.product(i), round(min(s, 100.0), 1)) for s, _, i in ranked[:4] if i != best)[:3]
         rivals = [i for _, _, i in ranked if i != best
                   and scored[i] * factor >= base - RIVAL_GAP and self.product(i).category != product.category]
         if rivals and want.unit in CONTAINERS and product.container == want.unit:

@@ -186,10 +186,7 @@ def held_packs(orders: Iterable[dict]) -> dict[str, int]:
     """Packs of each SKU held by orders that are not cancelled."""
     held: dict[str, int] = {}
     for o in orders:
-        if o.get("status") == "cancelled":
-            continue
-        for line in o.get("lines") or ():
-            held[line["sku"]] = held.get(line["sku"], 0) + int(line["packs"])
+        _hold(held, o, +1)
     return held
 
 

@@ -21,18 +21,18 @@ class PreferencesMixin:
 
     def _prefs(self) -> dict:
         if self._prefs_cache is None:
-            signature = self.store.signature()   # unchanged file: what was read before still holds
-            if signature != self._prefs_signature:
-                try:
-                    docs = self.store.table(PREFERENCES)
-                except DataError:            # reported where the store matters; the cart works without it
-                    self.data_error = True
-                    docs = []
-                doc = docs[0] if docs else {}
-                self._prefs_read = {k: list(doc.get(k) or []) for k in ("diet", "prefer", "avoid")}
-                self._prefs_signature = signature
-            self._prefs_cache = {k: list(v) for k, v in self._prefs_read.items()}
+            stored = self._from_store("prefs", self._read_prefs)
+            self._prefs_cache = {k: list(v) for k, v in stored.items()}   # this turn's own copy
         return self._prefs_cache
+
+    def _read_prefs(self) -> dict:
+        try:
+            docs = self.store.table(PREFERENCES)
+        except DataError:                    # reported where the store matters; the cart works without it
+            self.data_error = True
+            docs = []
+        doc = docs[0] if docs else {}
+        return {k: list(doc.get(k) or []) for k in ("diet", "prefer", "avoid")}
 
     def _save_prefs(self, prefs: dict) -> None:
         with self.store.transaction() as tx:

@@ -46,6 +46,9 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from .errors import DataError
+from .storefile import DECODER as _DECODER
+from .storefile import reject_constant as _reject_constant
+from .storefile import value_at
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -119,11 +122,6 @@ def _damaged(path: Path, what: str) -> DataError:
 # --------------------------------------------------------------------------- parsing
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"the number {name} is not allowed")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _WS = re.compile(r"[ \t\n\r]*")
 # 19 digits in a row, found with translate + find: a regex takes ~0.6 s on a 50 MB store
 _DIGITS_TO_NINE = bytes.maketrans(b"012345678", b"999999999")
@@ -548,27 +546,6 @@ class _Body:
         return self.prefix_crc
 
 
-def _value_at(raw: bytes, start: int) -> tuple[Any, int] | None:
-    """The JSON value that starts at byte *start* and the byte where it ends, reading only as much
-    of the file as it takes; None when there is none."""
-    window = 1 << 16
-    while True:
-        stop = min(len(raw), start + window)
-        while stop < len(raw) and raw[stop] & 0xC0 == 0x80:  # not in the middle of a character
-            stop -= 1
-        try:
-            text = raw[start:stop].decode("utf-8")
-            value, end = _DECODER.raw_decode(text)
-        except UnicodeDecodeError:
-            return None
-        except (ValueError, RecursionError):
-            if stop >= len(raw):
-                return None
-            window *= 8
-            continue
-        return value, start + len(text[:end].encode("utf-8"))
-
-
 def _is_count(value: object) -> bool:
     return type(value) is int and value >= 0
 
@@ -582,7 +559,7 @@ def _read_verified(path: Path, raw: bytes) -> tuple[dict[str, dict], dict[str, _
     head = b'{"' + META_TABLE.encode() + b'":'
     if not raw.startswith(head):
         return None
-    found = _value_at(raw, len(head))
+    found = value_at(raw, len(head))
     if found is None:
         return None
     meta_table, pos = found

@@ -60,6 +60,7 @@ from pathlib import Path
 
 from .catalog import Catalog, Product
 from .errors import DataError, NotDone
+from .storefile import head_meta as _head_meta
 
 __all__ = ["Suggestion", "Stats", "PairCounts", "suggest_for", "implied_tags", "order_suggestions",
            "run_suggest", "load_stats", "stats_path", "record_placed", "record_cancelled", "DIET_TAGS"]
@@ -78,8 +79,6 @@ ACCEPT_PRIOR = 5.0                  # pseudo-offers: one acceptance is not a hab
 PARTNER_CAP = 150                   # pair counts kept per SKU (trimmed to PARTNER_KEEP beyond)
 PARTNER_KEEP = 100
 MAX_PAIR_BASKET = 60                # larger orders count their items but not their pairs
-HEAD_BYTES = 1 << 16                # how much of the store file holds its meta document, usually
-MAX_HEAD_BYTES = 1 << 25            # and at most
 REBUILD_LOCK_TIMEOUT = 2.0
 
 DIET_TAGS = frozenset({"vegan", "vegetarian", "gluten-free", "dairy-free", "nut-free"})  # read from a basket
@@ -315,49 +314,16 @@ def _read_sidecar(path: Path) -> Stats | None:
     return stats
 
 
-def _write_sidecar(path: Path, stats: Stats, durable: bool = True) -> None:
-    _write_json(path, stats.to_json(), durable)
+def _write_sidecar(path: Path, stats: Stats) -> None:
+    _write_json(path, stats.to_json())
     _cache.pop(str(path), None)
 
 
-def _write_json(path: Path, obj, durable: bool = True) -> None:
-    """Replace ``path`` atomically (and durably, unless it is a scratch store's)."""
+def _write_json(path: Path, obj) -> None:
+    """Replace ``path`` atomically and durably."""
     from .files import replace_file
 
-    replace_file(path, json.dumps(obj, separators=(",", ":")).encode("ascii"), durable)
-
-
-_META_HEAD = re.compile(rb'\s*\{\s*"_meta"\s*:\s*')
-
-
-def _head_meta(path: Path) -> dict | None:
-    """The store's meta document read from the head of the file ({} for no store), or None when
-    it is not there (then the caller parses the whole file)."""
-    size = HEAD_BYTES
-    while True:
-        try:
-            with open(path, "rb") as f:
-                head = f.read(size)
-        except FileNotFoundError:
-            return {}
-        except OSError:
-            return None
-        if not head.strip():
-            return {}
-        m = _META_HEAD.match(head)
-        if m is None:
-            return None
-        try:
-            table, _ = json.JSONDecoder().raw_decode(head[m.end():].decode("utf-8", errors="ignore"))
-            break
-        except ValueError:
-            if len(head) < size or size >= MAX_HEAD_BYTES:
-                return None
-            size *= 8                       # a large meta document (the held stock of many products)
-    if not isinstance(table, dict) or len(table) != 1:
-        return None
-    (meta,) = table.values()
-    return meta if isinstance(meta, dict) else None
+    replace_file(path, json.dumps(obj, separators=(",", ":")).encode("ascii"))
 
 
 def _order_counter(meta: Mapping) -> int:
@@ -439,7 +405,7 @@ def _update(tx, store, added: list[dict] = (), cancelled: dict | None = None) ->
         stats.counter = _order_counter(tx.meta)
         stats.docs = docs
         tx.meta[META_KEY] = stats.token
-        _write_sidecar(path, stats, durable=not getattr(store, "private", False))
+        _write_sidecar(path, stats)
     except Exception:  # noqa: BLE001 - statistics are derived data and must never stop an order
         tx.meta[META_KEY] = _new_token()    # whatever the sidecar says now is stale
 
