@@ -54,11 +54,7 @@ def conversation(rng: random.Random, turns: int) -> list[str]:
 
 
 def clear_caches(catalog) -> None:
-    index = catalog.index
-    for name in ("_match", "_correct"):
-        cached = getattr(index, name, None)
-        if hasattr(cached, "cache_clear"):
-            cached.cache_clear()
+    catalog.index.clear_caches()
 
 
 def main() -> None:

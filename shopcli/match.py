@@ -46,6 +46,16 @@ class Match:
     hint: tuple[str, ...] = field(default=())    # "did you mean" names for unknown items
 
 
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """The products a phrase's words reach, with their scores (see Matcher._core_uncached)."""
+
+    scored: dict[int, float]
+    named: frozenset[int]     # the variants an alias said picks among their siblings
+    typo: bool                # a word was corrected
+    order: list[tuple[float, int, int]]   # (score after the typo penalty, -rank, id), best first
+
+
 def product_keys(p: Product) -> tuple[str, list[str], frozenset[str]]:
     """A product's name key, every key it answers to (name, aliases, brand + name), and its
     "free" words (brand and tags), which a request may add without naming another product."""
@@ -95,7 +105,13 @@ class Matcher:
     def __init__(self) -> None:
         self._match = functools.lru_cache(maxsize=8192)(self._match_uncached)
         self._correct = functools.lru_cache(maxsize=16384)(self._correct_uncached)
+        self._core = functools.lru_cache(maxsize=8192)(self._core_uncached)
         self._sets_by_token: dict[str, frozenset[int]] = {}
+
+    def clear_caches(self) -> None:
+        """Forget every match and correction worked out so far (the look-up tables stay)."""
+        for cache in (self._match, self._correct, self._core):
+            cache.cache_clear()
 
     # the tables
     def exact_ids(self, k: str) -> list[int] | None: raise NotImplementedError
@@ -142,13 +158,26 @@ class Matcher:
         from rapidfuzz.distance import OSA
 
         limit = 1 if len(word) <= 6 else 2 if len(word) <= 10 else 3
-        found = process.extract(word, self.vocab, scorer=OSA.distance, score_cutoff=limit, limit=32)
-        found = [f for f in found if len(word) > 6 or f[0][0] == word[0]]
+        short = len(word) <= 6
+        near = [w for n in range(len(word) - limit, len(word) + limit + 1)
+                for w in self._vocab_by_length.get((n, word[0] if short else ""), ())]
+        found = process.extract(word, near, scorer=OSA.distance, score_cutoff=limit, limit=32)
         if not found:
             return None
         closest = min(f[1] for f in found)
         found.sort(key=lambda f: (f[1], f[0][0] != word[0], -self.df(f[0]), f[0]))   # the same in any index
         return tuple(f[0] for f in found if f[1] == closest)
+
+    @functools.cached_property
+    def _vocab_by_length(self) -> dict[tuple[int, str], list[str]]:
+        """The vocabulary by (length, first letter) and by (length, ""): a word more than a few
+        edits longer or shorter is never a correction, so only words of about its length are tried."""
+        out: dict[tuple[int, str], list[str]] = {}
+        for w in self.vocab:
+            out.setdefault((len(w), ""), []).append(w)
+            if w:
+                out.setdefault((len(w), w[0]), []).append(w)
+        return out
 
     def is_name(self, phrase: str) -> bool:
         """Whether a phrase is exactly some product's name or alias."""
@@ -163,7 +192,10 @@ class Matcher:
         """The product a phrase names, with rivals; never raises."""
         return self._match(tuple(tokens(phrase)), want)
 
-    def _match_uncached(self, words: tuple[str, ...], want: Want) -> Match:
+    def _core_uncached(self, words: tuple[str, ...]) -> _Scored | Match:
+        """What the words alone decide, whatever amount was said: the products in reach with
+        their scores (or the unknown Match when none is); cached apart from the amount, since the
+        same product is asked for in many amounts."""
         content = [w for w in words if w not in STOP] or list(words)
         if not content:
             return Match("unknown", None, 0.0)
@@ -180,13 +212,13 @@ class Matcher:
                 fixed.append(c)
         exact = self.exact_ids(" ".join(fixed))
         scored: dict[int, float] = {}
-        named: set[int] = set()
+        named: frozenset[int] = frozenset()
         if exact:
             for i in exact:
                 for j in self.sibling_ids(key(self.product(i).name)):
                     scored[j] = 100.0
             if len(scored) > len(exact):
-                named = set(exact)   # an alias only some variants answer to picks them ("party size lays")
+                named = frozenset(exact)   # an alias only some variants answer to picks them ("party size lays")
         said = frozenset(fixed) | STOP
         pairs = [f"{a}-{b}" for a, b in zip(fixed, fixed[1:])]
         for i in self._candidates(fixed, 30 if exact else MAX_CANDIDATES):
@@ -203,10 +235,21 @@ class Matcher:
                 if scored.get(j, 0.0) < lifted:
                     scored[j] = lifted
         factor = TYPO_PENALTY if typo else 1.0
-        reach = max(scored.values()) * factor - MAX_BONUS   # only these can still come first
-        ranked = sorted(((s * factor + (self._bonus(i, want) + (0.5 if i in named else 0.0)
-                                        if s * factor >= reach else 0.0), -self.rank(i), i)
-                         for i, s in scored.items()), reverse=True)
+        order = sorted(((s * factor, -self.rank(i), i) for i, s in scored.items()), reverse=True)
+        return _Scored(scored, named, typo, order)
+
+    def _match_uncached(self, words: tuple[str, ...], want: Want) -> Match:
+        core = self._core(words)
+        if isinstance(core, Match):
+            return core
+        scored, named, order = core.scored, core.named, core.order
+        factor = TYPO_PENALTY if core.typo else 1.0
+        # Only those within MAX_BONUS of the best can still come first: they get their bonus for
+        # the pack said and are ranked again; the rest keep their order after them.
+        reach = order[0][0] - MAX_BONUS
+        cut = next((k for k, r in enumerate(order) if r[0] < reach), len(order))
+        ranked = sorted(((s + self._bonus(i, want) + (0.5 if i in named else 0.0), r, i)
+                         for s, r, i in order[:cut]), reverse=True) + order[cut:]
         lead = ranked[0]
         first = self.product(lead[2])
         if (want.unit in CONTAINERS and want.unit not in _LOOSE_CONTAINERS and want.pack_size is None
@@ -369,6 +412,7 @@ class Index(Matcher):
                 if t not in STOP:
                     postings.setdefault(t, []).append(i)
         self._postings = postings
+        self._df = {t: len(p) for t, p in postings.items()}
         self._sets = {set_key(k) for k in self._exact}
         self.and_phrases = [k for k in self._exact if " and " in f" {k} "]
 
@@ -382,8 +426,7 @@ class Index(Matcher):
         return self._postings.get(word)
 
     def df(self, word: str) -> int:
-        p = self._postings.get(word)
-        return len(p) if p else 0
+        return self._df.get(word, 0)
 
     def product(self, i: int) -> Product:
         return self.products[i]

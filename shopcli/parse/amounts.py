@@ -71,6 +71,11 @@ _NUMBER_RE = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)(?:e\d+)?$")
 
 def _num(tok: str) -> float | None:
     """The value of a numeric token ("2", "1.5", "1/2", "1e3"), else None."""
+    first = tok[:1]
+    if not (first.isdigit() or first == "."):
+        return None                         # a word: most tokens
+    if tok.isdigit() and tok.isascii():
+        return float(tok)
     m = _FRACTION_RE.match(tok)
     if m:
         num, den = int(m[1]), int(m[2])
