@@ -206,7 +206,7 @@ class Matcher:
         for w in content:
             c = self.correct(w, content)
             if c is None:
-                fixed.append(w)
+                fixed.extend(self._unglued(w) or (w,))
             else:
                 typo |= c != w
                 fixed.append(c)
@@ -275,6 +275,19 @@ class Matcher:
             rivals = [i for i in rivals if self.product(i).container == want.unit]
         status = "ambiguous" if rivals or best_score < MATCHED else "matched"
         return Match(status, product, round(best_score, 1), alternatives)
+
+    def _unglued(self, word: str) -> tuple[str, str] | None:
+        """ "redbull" -> "red", "bull": a word the catalog does not know, made of two words that
+        some product's name holds together."""
+        if len(word) < 6 or not word.isalpha():
+            return None
+        from .words import singular
+
+        for k in range(3, len(word) - 2):
+            a, b = word[:k], singular(word[k:])
+            if self.df(a) and self.df(b) and self._posting_set(a) & self._posting_set(b):
+                return a, b
+        return None
 
     def _joined(self, words: list[str]) -> list[str]:
         """ "red hot" -> "redhot" when the catalog writes it as one word."""

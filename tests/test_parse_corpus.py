@@ -1,6 +1,6 @@
 """Accuracy corpus: real requests against the shipped catalog, with what a careful clerk would hand over.
 
-The cases live in tests/data/parse_corpus.txt and the two held-out sets parse_heldout*.txt, one a line: ``REQUEST => ITEM ; ITEM ; ...`` where each
+The cases live in tests/data/parse_corpus.txt and the held-out sets parse_heldout*.txt, one a line: ``REQUEST => ITEM ; ITEM ; ...`` where each
 ITEM is ``SKU PACKS QUANTITY UNIT``, ``?SKU1|SKU2 PACKS QUANTITY UNIT`` (must be ambiguous, best guess
 among those) or ``!`` (must be unknown). ``fl_oz`` stands for "fl oz", ``-`` for no unit, ``\\n`` in a
 request for a line break.

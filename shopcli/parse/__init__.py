@@ -145,6 +145,9 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     for n, line in enumerate(lines):
         if line.endswith(":") and n + 1 < len(lines):
             continue                        # "Ingredients:" above a list, one item a line
+        if n == 0 and len(lines) > 2 and _list_title(line, index):
+            unparsed.append(line)           # "baby stuff", "for the cat" above a list
+            continue
         line = _HEADER_RE.sub(lambda m: _heading(m[0], m.string[m.end():], index), line)
         line = _dash_heading(line, index)
         parts = [[c for c in (_strip_filler(p) for p in part) if c] for part in split_items(line, protector)]
@@ -194,9 +197,10 @@ def _delivery_clause(text: str):
 
 _DELIVERY_HINT = re.compile(r"deliver|pick|collect|bring|ship|send|\bby\b", re.IGNORECASE)
 # "taco night: …", "need: …", "weekly shop -", "shopping list" — a heading, not an item
-_HEADER_RE = re.compile(r"^[^:]{1,40}?(?<!\d):(?=\s|$)\s*")
+# ("taco night for 10: …": a number just before the colon only after "for", never "10:30")
+_HEADER_RE = re.compile(r"^(?:[^:]{1,60}?\bfor \d{1,3}(?: [a-z]+)?|[^:]{1,60}?(?<!\d)):(?=\s|$)\s*")
 # "french toast - half a dozen eggs, milk": a heading, a dash, then the list
-_DASH_HEAD_RE = lazy(r"^(?P<head>[^,;:\d]{1,40}?)\s+-\s+(?P<rest>.+)$")
+_DASH_HEAD_RE = lazy(r"^(?P<head>[^,;:\d]{1,40}?(?:\bfor \d{1,3}(?: [a-z]+)?)?)\s+-\s+(?P<rest>.+)$")
 
 
 def _heading(text: str, rest: str, index: Index) -> str:
@@ -204,17 +208,32 @@ def _heading(text: str, rest: str, index: Index) -> str:
     veg"); "milk: 2 gallons" names the product and stays."""
     words = text.rstrip(": ")
     if _LIST_RE.search(rest):
-        return ""
+        first = _FIRST_OF_LIST_RE.split(rest, maxsplit=1)[0].strip()
+        amt, left = read_amount(first)
+        # "milk: 2 gallons, eggs: a dozen": an amount alone after the colon is the heading's
+        return f"{words} " if amt.said and not left and index.match(words).status == "matched" else ""
     return f"{words} " if index.match(words).status == "matched" else ""
 
 
 _LIST_RE = lazy(r"[,;&]|\band\b|\bplus\b")
+_FOR_PEOPLE_RE = lazy(r"\bfor \d{1,3}(?: [a-z]+)?$")      # "bbq for 12", "party for 15 ppl"
 # the last word of a heading before a list without a colon
 _HEADING_WORDS_RE = lazy(r"\b(?:night|dinner|lunch|breakfast|brunch|party|run|list|stuff|weekend|bbq|"
                                r"barbecue|picnic|recipe|ingredients|supplies|shopping|groceries|menu)$")
 _FIRST_OF_LIST_RE = lazy(r"[,;]|\band\b")
 _EACH_SPLIT_RE = lazy(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|&|or)\s+")
 _OR_RE = lazy(r"\s+or\s+")
+
+
+def _list_title(line: str, index: Index) -> bool:
+    """The first line of a list that names the list, not an item: no amount, and it ends with a
+    heading word ("smoothie stuff", "woolies list") or says who it is for ("for the cat")."""
+    if any(c.isdigit() for c in line) or index.is_name(line):
+        return False
+    return bool(_HEADING_WORDS_RE.search(line) or _FOR_WHOM_RE.match(line))
+
+
+_FOR_WHOM_RE = lazy(r"^for (?:the|my|our|your) [a-z' ]+$")
 
 
 def _dash_heading(line: str, index: Index) -> str:
@@ -227,7 +246,8 @@ def _dash_heading(line: str, index: Index) -> str:
     if not read_amount(first)[1]:
         return line
     head = m["head"]
-    if not head.startswith("for ") and index.match(_strip_filler(head) or head).status == "matched":
+    if not _FOR_PEOPLE_RE.search(head) and not head.startswith("for ") \
+            and index.match(_strip_filler(head) or head).status == "matched":
         return line
     return m["rest"]
 
@@ -273,6 +293,10 @@ def _reversed_order(head: str, modifier: str, index: Index) -> bool:
 
 
 def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: list[str]) -> None:
+    if ":" in clean:
+        m = _NAME_COLON_RE.match(clean)
+        if m and not read_amount(m["amount"])[1] and read_amount(m["amount"])[0].said:
+            clean = f"{m['amount']} {m['name']}"       # "eggs: a dozen"
     m = _REPEAT_RE.match(clean)
     if m and items:
         amt, _ = read_amount(m["n"] or m["m"])
@@ -310,6 +334,8 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
         choices = _share_noun(choices, index)
         _add_choice(clean, choices, amt, index, items)
         return
+    if "(" in rest:
+        rest = _remark_dropped(rest, index)
     rest = _describing_dropped(rest.replace(" ( ", " ").replace(" )", "").strip("( )"), index)
     rest, amt = _part_unit(rest, amt, index)
     if _CHATTER_RE.search(rest) and index.match(rest).score < 95:
@@ -320,6 +346,12 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
         # "a gallon of water" names a product of its own (a gallon jug, not bottled water)
         rest = whole
     words = _purpose_dropped(rest, index)
+    if " w" in words and _WITH_RE.search(words):
+        pair = _with_pair(words, index)
+        if pair:                            # "bagels w/ cream cheese": two things, the amount the first's
+            _add(clean, pair[0], amt, index, items)
+            _add(pair[1], pair[1], Amount(), index, items)
+            return
     if not amt.said and " " in words:
         run = _run_on(words, index)
         if run:                             # "bread milk eggs cheese": a list said without separators
@@ -327,6 +359,24 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
                 _add(name, name, Amount(), index, items)
             return
     _add(clean, words, amt, index, items)
+
+
+_NAME_COLON_RE = lazy(r"^(?P<name>[^:\d]+?):\s*(?P<amount>.+)$")
+_WITH_RE = lazy(r"\s+(?:with\s+|w\s?/\s*)")
+
+
+def _with_pair(words: str, index: Index) -> tuple[str, str] | None:
+    """ "bagels with cream cheese" names two products when it names none as a whole and each side
+    names one clearly ("orange juice with pulp" is one product; "chicken with skin" one item)."""
+    if index.match(words).status == "matched":
+        return None
+    sides = _WITH_RE.split(words, maxsplit=1)
+    if len(sides) != 2:
+        return None
+    left, right = sides
+    if left and right and all(index.match(w).status == "matched" for w in (left, right)):
+        return left, right
+    return None
 
 
 def _run_on(words: str, index: Index) -> list[str] | None:
@@ -356,11 +406,25 @@ def _run_on(words: str, index: Index) -> list[str] | None:
 
 _ARTICLE_RE = re.compile(r"^(?:a|an|one|1)\s+")
 _CHATTER_RE = lazy(r"^(?:i'm|im|i am|we're|we are|i'll|we'll|i've|we've|it's|i was|we were|hope|"
+                         r"you're|youre|ur|are you|r u|are u|u r|"
                          r"thanks|thank you|cheers|hi|hey|hello|sorry|here's|heres|here is|whatever's|"
                          r"whatever is|whichever|whatevers|doing|having|making|going|hosting|planning|cooking|"
                          r"baking)\b|\b(?:lol|haha|lmao)\b")
 _PRONOUNS = frozenset({"those", "these", "them", "it", "that", "this", "all of them", "all of those", "all that"})
 _PURPOSE_RE = lazy(r"\s+for\s+.*$")
+
+
+_PAREN_RE = lazy(r"\s*\([^()]*(?:\)|$)")
+
+
+def _remark_dropped(words: str, index: Index) -> str:
+    """ "saltines (sick kid)": words in brackets that only make the item unreadable are a remark;
+    "eggs (large)" keeps them."""
+    bare = " ".join(_PAREN_RE.sub(" ", words).split())
+    flat = " ".join(words.replace("(", " ").replace(")", " ").split())
+    if bare and bare != flat and index.match(flat).status != "matched" and index.match(bare).status == "matched":
+        return bare
+    return words
 
 
 def _part_unit(words: str, amt: Amount, index: Index) -> tuple[str, Amount]:

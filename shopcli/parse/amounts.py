@@ -170,6 +170,11 @@ def _read_number(toks: list[str], i: int) -> tuple[float | None, int, bool]:
             if t in ("a", "an", "single", "another"):
                 return 1.0, i + 1, False
             return None, i, False
+    if j + 1 < len(toks) and toks[j] in _PARTS_OF and (toks[j + 1] in ("of", "a", "an")
+                                                        or canonical_unit(toks[j + 1]) in MEASURES):
+        v *= w["fractions"][toks[j]]                # "three quarters of a pound", "2 thirds cup"
+        j = _skip(toks, j + 1, ("of",))
+        return v, _skip(toks, j, ("a", "an")), False
     frac, j = _fraction_tail(toks, j)
     v += frac
     # a range "2-3", "2 to 3", "two or three": the upper bound
@@ -178,6 +183,9 @@ def _read_number(toks: list[str], i: int) -> tuple[float | None, int, bool]:
         if hi is not None and hi > v and toks[j + 1] not in ("a", "an"):
             v, j = hi, k
     return v, j, False
+
+
+_PARTS_OF = frozenset({"quarter", "quarters", "third", "thirds", "halves"})
 
 
 def _skip(toks: list[str], j: int, words: tuple[str, ...]) -> int:

@@ -101,6 +101,24 @@ _SEMI_RE = lazy(r"\bsemi[ -]?skimm?ed\b")
 _MONEY_WORD_RE = re.compile(r"dollar|buck|usd")
 
 
+_EMOJI = "\x1e"     # stands for an emoji while the text is folded
+_EMOJI_BREAK_RE = re.compile(r"[ \x1e]*\x1e[ \x1e]*")
+
+
+def _is_emoji(c: str) -> bool:
+    o = ord(c)
+    return o >= 0x1F000 or 0x2600 <= o <= 0x27BF or 0x2B00 <= o <= 0x2BFF
+
+
+def _emoji_break(m: re.Match) -> str:
+    """An emoji between two words parts them like a comma; at an edge, or by a bracket or a
+    comma, it is only a space."""
+    before, after = m.string[m.start() - 1:m.start()], m.string[m.end():m.end() + 1]
+    if not before or not after or before in "(\n,;" or after in "),;\n":
+        return " "
+    return ", "
+
+
 def _unicode_fold(text: str) -> str:
     """Vulgar fractions, non-ASCII digits, control and format characters, compatibility forms."""
     text = _VULGAR_RE.sub(lambda m: (m[1] + " " if m[1] else "") + _VULGAR[m[2]] + " ", text)
@@ -114,13 +132,17 @@ def _unicode_fold(text: str) -> str:
             chars.append(" " if cat in ("Cc", "Zl", "Zp") else "")
             continue
         if cat in ("So", "Sk") or c == "\ufffd":
-            chars.append(" ")  # emoji, symbols, undecodable bytes: never part of an amount or name
+            # emoji, symbols, undecodable bytes: never part of an amount or name; an emoji between
+            # words parts items ("bread 🍞 eggs 🥚 bananas")
+            chars.append(_EMOJI if cat == "So" and _is_emoji(c) else " ")
             continue
         if cat == "Nd" and not c.isascii():
             chars.append(str(unicodedata.decimal(c)))
             continue
         chars.append(c)
     text = unicodedata.normalize("NFKC", "".join(chars)).replace("⁄", "/").lower()
+    if _EMOJI in text:
+        text = _EMOJI_BREAK_RE.sub(_emoji_break, text)
     return (text.replace("×", " x ").replace("’", "'").replace("‘", "'").replace("–", "-")
             .replace("—", " - "))
 
