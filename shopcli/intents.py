@@ -150,7 +150,8 @@ def normalize_turn(text: str) -> str:
     spelled out ("Where's my order?" -> "where is my order")."""
     t = text.lower().replace("’", "'").replace("‘", "'")
     t = _PUNCT_RE.sub(" ", t)
-    t = _SEP_RE.sub(lambda m: f" {m[1] or m[2]} ", t)
+    if "," in t or ";" in t or ":" in t:
+        t = _SEP_RE.sub(lambda m: f" {m[1] or m[2]} ", t)
     contractions = data()["normalize"]["contractions"]
     return " ".join(contractions.get(w, w) for w in t.split())
 
@@ -312,10 +313,14 @@ def _match(norm: str, ctx: Context) -> Intent | None:
     return None
 
 
+_SPACED_SEP_RE = re.compile(r" ([,;:])")
+
+
 def _typed(raw: dict[str, str]) -> dict[str, Any] | None:
     slots: dict[str, Any] = {}
     for k, v in raw.items():
-        v = re.sub(r" ([,;:])", r"\1", v)
+        if " ," in v or " ;" in v or " :" in v:
+            v = _SPACED_SEP_RE.sub(r"\1", v)
         if k == "n":
             slots[k] = read_number(v)
         elif k == "ordinal":

@@ -241,8 +241,9 @@ def _spans(text: str, data: dict[str, Any]) -> dict[str, tuple[int, int]]:
     return spans
 
 
-def _decode(path: Path, raw: bytes) -> tuple[str, Any, dict[str, tuple[int, int]]]:
-    """Decode and parse the file's bytes: (text, value, spans of the top-level members)."""
+def _decode(path: Path, raw: bytes, spans: bool = True) -> tuple[str, Any, dict[str, tuple[int, int]]]:
+    """Decode and parse the file's bytes: (text, value, spans of the top-level members, unless
+    ``spans`` is false: a reader that writes nothing needs none)."""
     if b"\x00" in raw:
         raise _damaged(path, "it contains NUL bytes (probably a crash or disk error)")
     try:
@@ -256,6 +257,8 @@ def _decode(path: Path, raw: bytes) -> tuple[str, Any, dict[str, tuple[int, int]
         except orjson.JSONDecodeError:
             pass
     if isinstance(data, dict):
+        if not spans:
+            return text, data, {}
         try:
             return text, data, _spans(text, data)
         except (ValueError, RecursionError):
@@ -295,7 +298,7 @@ class _Loaded:
         self.spans = spans or {}  #: {table: (start, end)} of each table's JSON in text (characters)
 
 
-def _parse(path: Path, raw: bytes | None) -> _Loaded:
+def _parse(path: Path, raw: bytes | None, spans: bool = True) -> _Loaded:
     """Parse and validate the file's bytes; never touches the file.
 
     A missing or empty file, ``{}`` and ``{"_default": {}}`` give a store
@@ -304,7 +307,7 @@ def _parse(path: Path, raw: bytes | None) -> _Loaded:
     if not raw:
         return _Loaded({})
     with _gc_paused():
-        text, data, spans = _decode(path, raw)
+        text, data, spans = _decode(path, raw, spans)
         if not isinstance(data, dict):
             raise _damaged(path, f"it holds a JSON {_json_type(data)}, not an object of tables")
         for name, table in data.items():
@@ -1108,7 +1111,7 @@ class Store:
         return Path(os.path.realpath(self.path) + ".lock")
 
     def _load(self) -> dict[str, dict[str, dict]]:
-        return _parse(self.path, _read_bytes(self.path)).data
+        return _parse(self.path, _read_bytes(self.path), spans=False).data
 
     def read(self) -> dict[str, list[dict]]:
         """Consistent read-only snapshot without taking the write lock.
