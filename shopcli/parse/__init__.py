@@ -148,8 +148,10 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
         if n == 0 and len(lines) > 2 and _list_title(line, index):
             unparsed.append(line)           # "baby stuff", "for the cat" above a list
             continue
-        line = _HEADER_RE.sub(lambda m: _heading(m[0], m.string[m.end():], index), line)
-        line = _dash_heading(line, index)
+        if ":" in line:
+            line = _HEADER_RE.sub(lambda m: _heading(m[0], m.string[m.end():], index), line)
+        if " -" in line:
+            line = _dash_heading(line, index)
         parts = [[c for c in (_strip_filler(p) for p in part) if c] for part in split_items(line, protector)]
         parts = [p for p in parts if p and not _preparation(p)]      # "3 cloves garlic, minced"
         if len(parts) > 2 and len(parts[0]) == 1 and _HEADING_WORDS_RE.search(parts[0][0]) \
