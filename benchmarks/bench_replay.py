@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import byte_compile  # noqa: E402
 from shopcli import assistant  # noqa: E402
 from shopcli.parse import parse_request  # noqa: E402
 from shopcli.settings import Settings  # noqa: E402
@@ -64,6 +65,7 @@ def clear_caches(catalog) -> None:
 
 
 def main() -> None:
+    byte_compile()
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--transcripts", type=int, default=100)
     ap.add_argument("--turns", type=int, default=10)

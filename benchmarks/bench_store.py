@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import byte_compile  # noqa: E402
 from shopcli.catalog import load_catalog  # noqa: E402
 
 SHOP = [sys.executable, "-m", "shopcli"]
@@ -39,6 +40,7 @@ def run(args: list[str], env: dict, stdin: bytes | None = None) -> subprocess.Co
 
 
 def main() -> None:
+    byte_compile()
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", type=int, default=10_000)
     ap.add_argument("--procs", type=int, default=200)

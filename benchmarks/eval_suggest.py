@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import byte_compile  # noqa: E402
 from shopcli import suggest as engine  # noqa: E402
 from shopcli.catalog import Catalog, load_catalog  # noqa: E402
 from shopcli.errors import DataError  # noqa: E402
@@ -301,6 +302,7 @@ def cli_timing(catalog_path: str | None, orders: list[dict], runs: int = 21) -> 
 
 
 def main() -> None:
+    byte_compile()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--catalog", help="catalog file or folder (default: the shipped catalog)")
     ap.add_argument("--history", type=Path, help="orders in the export format, one JSON object a line")
