@@ -177,10 +177,9 @@ def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: S
     if pack_size is not None and size is not None and pack_size.unit == "ct" and pack_size.amount == size.items:
         return _cover(quantity, 1)            # "coke zero 12pk x2": two of the 12-packs
     unit = aligned(unit, size)
-    if unit in CONTAINERS and container and unit != container and size is not None and (
-            size.count > 1 or (size.items > 1 and quantity * 2 >= size.items)):
+    if unit in CONTAINERS and container and unit != container and size is not None and size.items > 1:
         # "24 cans of coke" sold as 12 x 12 fl oz: the cans are inside the packs; "24 rolls of
-        # toilet paper" sold as 24 ct: so are the rolls
+        # toilet paper" sold as 24 ct, or "2 rolls of paper towels" sold as 6: so are the rolls
         return _cover(quantity, size.items)
     dim = dimension(unit)
     if dim is not None and size is not None:

@@ -18,6 +18,7 @@ from ..units import PARTS, aligned, canonical_unit, packs_for
 from ..words import lang
 from .amounts import Amount, read_amount
 from .normalize import normalize
+from .remarks import correction, negation_cut, taken_back
 from .segment import split_items
 
 __all__ = ["parse_request", "ParsedItem", "ParseResult"]
@@ -89,8 +90,8 @@ def _filler_phrases() -> tuple[frozenset[tuple[str, ...]], int, frozenset[str], 
 
 # "for the party this weekend I need …": everything up to the wish is preamble
 _PREAMBLE_RE = re.compile(
-    r"^.{0,60}?\b(?:(?:i|we) (?:just |really |also |still |only )?(?:need|want)|i'd like|i would like|"
-    r"(?:my \w+|the kids|he|she|they) (?:wants?|needs?)|"
+    r"^.{0,60}?\b(?:(?:i|we) (?:just |really |also |still |only |will |'ll |would )?(?:need|want)|i'd like|"
+    r"i would like|(?:my \w+|the kids|he|she|they) (?:wants?|needs?)|(?:the |my |our )?[a-z']+(?: [a-z']+)? needs|"
     r"(?:can|could|would|will) (?:you|u|ya) (?:please |pls |plz )?(?:get|grab|pick up|buy|add|order|send)|"
     r"(?:can|could|may) (?:i|we) (?:please )?(?:get|have|order)|please (?:get|grab|buy|order|send))"
     r"(?:\s+(?:me|us))?\s+")
@@ -141,7 +142,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     items: list[ParsedItem] = []
     unparsed: list[str] = []
     protector = index.protector
-    lines = normalize(text).split("\n")
+    lines = _without_letter_words(normalize(text), index).split("\n")
     for n, line in enumerate(lines):
         if line.endswith(":") and n + 1 < len(lines):
             continue                        # "Ingredients:" above a list, one item a line
@@ -152,14 +153,54 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
             line = _HEADER_RE.sub(lambda m: _heading(m[0], m.string[m.end():], index), line)
         if " -" in line:
             line = _dash_heading(line, index)
-        parts = [[c for c in (_strip_filler(p) for p in part) if c] for part in split_items(line, protector)]
+        parts = [[c for c in (_wanted(_strip_filler(p), index, unparsed) for p in part) if c]
+                 for part in split_items(line, protector)]
         parts = [p for p in parts if p and not _preparation(p)]      # "3 cloves garlic, minced"
         if len(parts) > 2 and len(parts[0]) == 1 and _HEADING_WORDS_RE.search(parts[0][0]) \
                 and not any(c.isdigit() for c in parts[0][0]):
             unparsed.append(parts.pop(0)[0])                          # "fajita night!! chicken, …"
+        pending = False                     # a "no wait" still waiting for what it corrects to
+        first = len(items)
         for phrase in _group(_each_after(parts), index):
-            _read_phrase(phrase, index, items, unparsed)
+            pending = _read(phrase, index, items, unparsed, pending)
+        if len(lines) > 1 and _chatter_line(line, items[first:]):
+            unparsed.extend(it.text for it in items[first:])   # "my kid has a bake sale friday."
+            del items[first:]
     return ParseResult(request, _merge(items), unparsed, clause.text if clause else None)
+
+
+# "hello dear,", "hi aunt marge,", "sweetie," at the start of a message; "love, mom",
+# "kind regards, mrs. eleanor whitfield", "thanks a bunch!" at its end
+_GREETING_RE = lazy(r"^(?:(?:hi|hello|hey|hiya|dear|good (?:morning|afternoon|evening)|morning|yo)\b"
+                    r"(?P<name>(?: [a-z'.]+){0,2})\s*[,!:-]\s*"
+                    r"|(?:sweetie|sweetheart|honey|darling|babe|hun)\s*[,!]\s*)")
+_SIGN_OFF_RE = lazy(r"(?:^|(?<=[\n,.!]))\s*(?:love|lots of love|all my love|thanks|thank you|thx|cheers|regards|"
+                    r"kind regards|best regards|warm regards|best|best wishes|sincerely|yours|god bless|xoxo|xx|"
+                    r"many thanks|ta)\b(?:[\s,]+[a-z'.]+){0,3}[\s.!]*$")
+
+
+def _without_letter_words(text: str, index: Index) -> str:
+    """A message without its greeting and its sign-off (never when they name products)."""
+    m = _GREETING_RE.match(text)
+    if m and not index.is_name((m["name"] or "").strip() or "-"):     # "hey milk, eggs" keeps its milk
+        text = text[m.end():]
+    for _ in range(2):                      # "thank you sweetheart, love mom"
+        m = _SIGN_OFF_RE.search(text)
+        if m is None or m.start() == 0 or index.match(m[0].strip(" ,.!\n")).status == "matched":
+            break
+        text = text[:m.start()].rstrip(" ,")
+    return text
+
+
+def _chatter_line(line: str, found: list[ParsedItem]) -> bool:
+    """A sentence of a longer message that tells a story, not an order: nothing in it is a
+    product, no amount is said, and it talks about people ("uncle bob is bringing the turkey")."""
+    return bool(found) and all(it.status == "unknown" and not it.problem for it in found) \
+        and not any(c.isdigit() for c in line) and len(line.split()) >= 3 and bool(_PERSONAL_RE.search(line))
+
+
+_PERSONAL_RE = lazy(r"\b(?:is|are|was|were|has|have|had|will|would|said|says|going|coming|bringing|can't|cant|"
+                    r"doesn't|didn't|did|does|i|we|you|he|she|they|it|my|your|his|her|their|our|me|him|them)\b")
 
 
 @functools.cache
@@ -221,7 +262,8 @@ _LIST_RE = lazy(r"[,;&]|\band\b|\bplus\b")
 _FOR_PEOPLE_RE = lazy(r"\bfor \d{1,3}(?: [a-z]+)?$")      # "bbq for 12", "party for 15 ppl"
 # the last word of a heading before a list without a colon
 _HEADING_WORDS_RE = lazy(r"\b(?:night|dinner|lunch|breakfast|brunch|party|run|list|stuff|weekend|bbq|"
-                               r"barbecue|picnic|recipe|ingredients|supplies|shopping|groceries|menu)$")
+                               r"barbecue|picnic|recipe|ingredients|supplies|shopping|groceries|menu|cleaning|"
+                               r"prep|visit|trip|things|essentials|basics|staples|restock|refill|haul)$")
 _FIRST_OF_LIST_RE = lazy(r"[,;]|\band\b")
 _EACH_SPLIT_RE = lazy(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|&|or)\s+")
 _OR_RE = lazy(r"\s+or\s+")
@@ -230,12 +272,15 @@ _OR_RE = lazy(r"\s+or\s+")
 def _list_title(line: str, index: Index) -> bool:
     """The first line of a list that names the list, not an item: no amount, and it ends with a
     heading word ("smoothie stuff", "woolies list") or says who it is for ("for the cat")."""
+    line = _WEEK_NO_RE.sub("", line)        # "meal prep wk 3"
     if any(c.isdigit() for c in line) or index.is_name(line):
         return False
     return bool(_HEADING_WORDS_RE.search(line) or _FOR_WHOM_RE.match(line))
 
 
-_FOR_WHOM_RE = lazy(r"^for (?:the|my|our|your) [a-z' ]+$")
+_FOR_WHOM_RE = lazy(r"^(?:(?:things|stuff|items|bits|odds and ends) )?(?:for|to) (?:the|my|our|your|a|[a-z]+'s) "
+                    r"[a-z' ]+$")
+_WEEK_NO_RE = lazy(r"\s+(?:wk|week|day|no\.?|#)\s*\d+$")
 
 
 def _dash_heading(line: str, index: Index) -> str:
@@ -292,6 +337,85 @@ def _reversed_order(head: str, modifier: str, index: Index) -> bool:
     together = index.match(merged).product
     alone = index.match(head).product
     return together is not None and (alone is None or together.category == alone.category)
+
+
+def _wanted(phrase: str, index: Index, unparsed: list[str]) -> str:
+    """The phrase without what it says is not wanted ("coffee but not decaf" -> "coffee"); "" when
+    it wants nothing ("no cheese this time"), which is kept among the unparsed words."""
+    if not phrase or correction(phrase) is not None:
+        return phrase
+    cut = negation_cut(phrase)
+    if cut is None or index.is_name(phrase):
+        return phrase                       # "no pulp orange juice" is a product
+    if not cut:
+        unparsed.append(phrase)
+    return cut
+
+
+def _read(phrase: str, index: Index, items: list[ParsedItem], unparsed: list[str], pending: bool) -> bool:
+    """Read one phrase into ``items``, applying a self-correction or take-back to the items before;
+    True when the phrase is a correction still waiting for what it corrects to ("no wait")."""
+    if items:
+        back = taken_back(phrase)
+        if back is not None and _take_back(back, index, items):
+            unparsed.append(phrase)          # "actually skip the strawberries"
+            return False
+        fix = correction(phrase)
+        if fix is None and pending:
+            fix = phrase
+        if fix is not None:
+            fix = _strip_filler(fix)
+            if not fix or _CHATTER_RE.search(fix):
+                unparsed.append(phrase)      # "no wait", "wait we still have some"
+                return True
+            if _corrected(fix, phrase, index, items):
+                return False
+            phrase = fix                     # "no wait, 2 bags of jasmine": a new item instead
+            items.pop()
+    _read_phrase(phrase, index, items, unparsed)
+    return False
+
+
+def _take_back(what: str, index: Index, items: list[ParsedItem]) -> bool:
+    """Drop the newest item naming the product ``what`` names; whether there was one."""
+    target = index.match(what).product
+    if target is None:
+        return False
+    for k in range(len(items) - 1, -1, -1):
+        p = items[k].product
+        if p is not None and (p.sku == target.sku or p.name == target.name):
+            del items[k]
+            return True
+    return False
+
+
+def _corrected(fix: str, said: str, index: Index, items: list[ParsedItem]) -> bool:
+    """Apply "3" or "mozzarella" to the item before; False when ``fix`` is a new item of its own."""
+    amt, words = read_amount(fix)
+    words = _strip_filler(words)
+    prev = items[-1]
+    text = f"{prev.text}, {said}"
+    if amt.said and not words:
+        if amt.problem:
+            return False
+        items.pop()                          # "2 milks, no wait, 3"
+        if prev.choices:
+            _add_choice(text, prev.choices, amt, index, items)
+        else:
+            _add(text, prev.words or read_amount(prev.text)[1], amt, index, items)
+        return True
+    if amt.said or not words:
+        return False
+    # "2 bags of shredded cheddar, scratch that, mozzarella": the same amount of something else,
+    # keeping what was said about it when that still names a product ("shredded mozzarella")
+    old, _ = read_amount(prev.text)
+    before = (prev.words or "").split()
+    tries = ([" ".join(before[:-1] + [words])] if len(before) > 1 and " " not in words else []) + \
+        ([f"{words} {prev.words}"] if prev.words and " " not in words else []) + [words]
+    best = next((t for t in tries if index.match(t, _want(old)).status == "matched"), words)
+    items.pop()
+    _add(text, best, old, index, items)
+    return True
 
 
 def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: list[str]) -> None:
@@ -407,11 +531,16 @@ def _run_on(words: str, index: Index) -> list[str] | None:
 
 
 _ARTICLE_RE = re.compile(r"^(?:a|an|one|1)\s+")
-_CHATTER_RE = lazy(r"^(?:i'm|im|i am|we're|we are|i'll|we'll|i've|we've|it's|i was|we were|hope|"
-                         r"you're|youre|ur|are you|r u|are u|u r|"
+_CHATTER_RE = lazy(r"^(?:i'm|im|i am|we're|we are|i'll|we'll|i've|we've|it's|its|i was|we were|hope|i hope|"
+                         r"i tried|i can't|i cant|i cannot|i could|this is|your (?:father|mother|dad|mom|uncle|aunt|"
+                         r"brother|sister|grandpa|grandma|grandmother|grandfather)|don't worry|dont worry|don't let|"
+                         r"dont let|whom it may concern|"
+                         r"you're|youre|ur|are you|r u|are u|u r|we still have|we have some|we've got|"
+                         r"there's still|there is still|"
                          r"thanks|thank you|cheers|hi|hey|hello|sorry|here's|heres|here is|whatever's|"
                          r"whatever is|whichever|whatevers|doing|having|making|going|hosting|planning|cooking|"
-                         r"baking)\b|\b(?:lol|haha|lmao)\b")
+                         r"baking)\b|\b(?:lol|haha|lmao)\b|\b(?:wondering if|hope this|finds you|did not work|"
+                         r"didn't work|doctor says|place an order|get out with)\b")
 _PRONOUNS = frozenset({"those", "these", "them", "it", "that", "this", "all of them", "all of those", "all that"})
 _PURPOSE_RE = lazy(r"\s+for\s+.*$")
 

@@ -86,11 +86,24 @@ def normalize(text: str) -> str:
         text = _KIND_RE.sub(r"\1", text)        # "peanut butter the crunchy kind"
     if "semi" in text:
         text = _SEMI_RE.sub("2%", text)
+    if ". " in text:
+        text = _SENTENCE_RE.sub(_sentence_break, text)   # "… a loaf of rye. thank you, love mom"
     if "," in text:
         text = _THOUSANDS_RE.sub(lambda m: m[1] + m[2].replace(",", ""), text)
         text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+_SENTENCE_RE = re.compile(r"\b([a-z']+)\.\s+(?=[a-z])")
+# words a full stop follows without ending a sentence ("mrs. whitfield", "1 lb. ground beef")
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "approx", "no", "pkg", "pk",
+                            "oz", "lb", "lbs", "fl", "tbsp", "tsp", "gal", "qt", "pt", "ct", "doz", "ea", "pkt",
+                            "g", "kg", "ml", "l", "sm", "med", "lg", "xl", "e", "i", "a", "p", "m", "ave", "rd"})
+
+
+def _sentence_break(m: re.Match) -> str:
+    return m[0] if m[1] in _ABBREVIATIONS else m[1] + "\n"
 
 
 _ASCII_CONTROL_RE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")

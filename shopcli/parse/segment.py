@@ -59,6 +59,8 @@ class Protector:
     def hide(self, text: str) -> str:
         text = _NUMBER_AND.sub(lambda m: m[0].replace("and", "AND"), text)
         text = _EACH_LIST.sub(lambda m: m[1] + _hide_words(m[2]), text)
+        if "(" in text:                     # "greek yogurt (plain, big tub)": a remark is not a list
+            text = _BRACKETS.sub(lambda m: _hide_words(m[0]), text)
         if not self._cores or not _CONNECTOR.search(text):
             return text
         words = text.split(" ")
@@ -76,6 +78,7 @@ class Protector:
         return " ".join(words)
 
 
+_BRACKETS = re.compile(r"\([^()]*\)")
 _CONNECTORS = frozenset({"and", "&", "n", "'n'"})
 _CONNECTOR = re.compile(r"(?:^|\s)(?:and|&|n|'n')(?=\s)")
 

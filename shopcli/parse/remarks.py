@@ -1,0 +1,75 @@
+"""Words in a request that change what was said rather than add to it: self-corrections ("2 milks,
+no wait, 3"), things not wanted ("no cheese this time", "bread (not wheat)") and take-backs
+("actually skip the strawberries"). Text only; the parser decides what they apply to.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["correction", "negation_cut", "taken_back"]
+
+# "no wait", "I mean", "scratch that", "make it": what follows replaces the item before
+_STRONG = (r"(?:wait|hold on|i mean|i meant|scratch(?: that)?|strike(?: that)?|correction|rather|make that|make it|"
+           r"change that to|change it to|not that|no no)")
+# "no", "sorry", "actually" correct only an amount: "no, the 24", "sorry 4", "actually 2 dozen"
+_WEAK = r"(?:no|nah|nope|sorry|oops|whoops|actually|oh)"
+_MARKER_RE = re.compile(rf"^(?:{_WEAK}\b[\s,.!-]*)*{_STRONG}\b[\s,.!:-]*(?:{_STRONG}\b[\s,.!:-]*)*")
+_WEAK_AMOUNT_RE = re.compile(
+    rf"^(?:{_WEAK}\b[\s,.!-]*)+(?=(?:the |just |only )?(?:\d|a |an |half |one |two |three |four |five |six "
+    r"|seven |eight |nine |ten |twelve |a dozen|dozen))")
+# "… is fine", "… will do", "… instead": said after the corrected amount
+_SETTLED_RE = re.compile(r"\s+(?:is|are|will|would|should)\s+(?:fine|enough|plenty|do|be (?:fine|enough|plenty))$"
+                         r"|\s+instead$|\s+(?:please|thanks)$")
+
+_TAKE_BACK_RE = re.compile(
+    r"^(?:(?:actually|wait|sorry|oh|on second thought)[\s,]+)*"
+    r"(?:skip|forget|drop|remove|cancel|scrap|leave out|take out|never ?mind|no need for|don't need|dont need)"
+    r"\s+(?:the\s+|my\s+|those\s+|that\s+)?(?P<what>.+?)(?:\s+after all)?$"
+    r"|^(?:actually[\s,]+)?no\s+(?P<what2>.+?)\s+after all$")
+
+# "no cheese this time", "not the green ones", "without onions": a thing not wanted
+_NOT_WANTED_RE = re.compile(r"^(?:but\s+|and\s+)?(?:no|not|without|minus|except|excluding|nothing)\b")
+# "bread (not wheat)", "coffee but not decaf", "crunchy not creamy", "bacon but no sausage"
+_NEGATED_TAIL_RE = re.compile(
+    r"\s*\(\s*(?:no|not|without)\b[^()]*\)?"
+    r"|\s+(?:but|and)\s+(?:no|not|without)\b.*$"
+    r"|\s+not\s+(?:the\s+|a\s+|any\s+)?[\w%'-]+(?:\s+(?:ones?|kind|type|brand|one|version))?(?=\s*$|\s*,)"
+    r"|\s+instead of\b.*$"
+    # "the rye bread your father likes": who it is for is not what it is
+    r"|\s+(?:that\s+|which\s+)?(?:your|my|his|her|our|their|the)\s+[a-z']+\s+(?:likes?|loves?|wants?|prefers?|"
+    r"uses?|eats?|drinks?|usually gets?|always gets?)$")
+
+
+_NEGATION_HINT_RE = re.compile(r"\b(?:no|not|without|instead|likes?|loves?|wants?|prefers?|uses?|eats?|drinks?|"
+                               r"gets?)\b")
+
+
+def correction(phrase: str) -> str | None:
+    """What a self-correction says instead ("no wait, 3" -> "3", "scratch that, mozzarella" ->
+    "mozzarella", "no wait" -> ""), or None when the phrase corrects nothing."""
+    m = _MARKER_RE.match(phrase) or _WEAK_AMOUNT_RE.match(phrase)
+    if m is None or not m.group(0).strip(" ,.!-"):
+        return None
+    rest = phrase[m.end():].strip(" ,.!:-")
+    return _SETTLED_RE.sub("", rest).strip()
+
+
+def taken_back(phrase: str) -> str | None:
+    """What a take-back names ("actually skip the strawberries" -> "strawberries"), or None."""
+    m = _TAKE_BACK_RE.match(phrase)
+    if m is None:
+        return None
+    return (m["what"] or m["what2"] or "").strip(" ,.") or None
+
+
+def negation_cut(phrase: str) -> str | None:
+    """The phrase without what it says is not wanted: "" when all of it is ("no cheese this
+    time"), the rest when only a tail is ("coffee but not decaf" -> "coffee"), None when nothing
+    is negated. The caller keeps the phrase whole when it names a product ("no pulp orange juice")."""
+    if _NOT_WANTED_RE.match(phrase):
+        return ""
+    if not _NEGATION_HINT_RE.search(phrase):
+        return None
+    cut = _NEGATED_TAIL_RE.sub("", phrase).strip(" ,-")
+    return cut if cut != phrase else None
