@@ -12,6 +12,7 @@ from shopcli.catalog import load_catalog
 from shopcli.parse import parse_request
 from shopcli.parse.amounts import read_amount
 from shopcli.parse.normalize import normalize
+from shopcli.parse.remarks import correction, negation_cut, taken_back
 from shopcli.units import Size, packs_for, parse_size
 
 MINI = load_catalog(Path(__file__).parent / "data" / "mini.json")
@@ -168,7 +169,9 @@ def test_parser_never_raises_and_item_text_comes_from_request(text):
 
 
 words = st.sampled_from(["two", "a", "dozen", "half", "of", "and", "or", "milk", "eggs", "rice", "bags", "1/2",
-                         "2", "kg", "lb", "x", "each", "salt", "pepper", ",", "-", "(", ")", "3", "organic"])
+                         "2", "kg", "lb", "x", "each", "salt", "pepper", ",", "-", "(", ")", "3", "organic",
+                         "no", "not", "wait", "actually", "scratch", "that", "skip", "the", "with", "w/", ".",
+                         "for", "10:", "🥚", "quarters", "but"])
 
 
 @settings(max_examples=300, deadline=None)
@@ -178,3 +181,45 @@ def test_parser_on_shopping_like_word_salad(text):
         assert _words(item.text) <= _words(normalize(text))
         if item.status != "unknown" and not item.problem:
             assert item.packs >= 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("no wait", ""), ("scratch that", ""), ("actually make it 18", "18"), ("no make that 2", "2"),
+    ("sorry 4", "4"), ("i mean 8", "8"), ("no 1 pound is fine", "1 pound"), ("scratch that mozzarella", "mozzarella"),
+    ("3", None), ("mozzarella", None), ("actually also eggs", None), ("sorry can i also get eggs", None),
+])
+def test_self_corrections(text, expected):
+    assert correction(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("actually skip the strawberries", "strawberries"), ("no rice after all", "rice"), ("forget the milk", "milk"),
+    ("skip", None), ("strawberries", None),
+])
+def test_take_backs(text, expected):
+    assert taken_back(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("no cheese this time", ""), ("not the green ones", ""), ("eggs but not the organic ones", "eggs"),
+    ("bread (not wheat)", "bread"), ("crunchy not creamy", "crunchy"), ("bacon but no sausage", "bacon"),
+    ("soy sauce instead of the regular one", "soy sauce"), ("rye bread your father likes", "rye bread"),
+    ("milk", None), ("2 lb chicken", None),
+])
+def test_things_not_wanted(text, expected):
+    assert negation_cut(text) == expected
+
+
+@pytest.mark.parametrize("request_text, expected", [
+    ("2 milks, no wait, 3", [("MILK-WHOLE-1GAL", 3)]),
+    ("bananas and milk, actually skip the milk", [("BANANA", 1)]),
+    ("milk, no cheese this time", [("MILK-WHOLE-1GAL", 1)]),
+])
+def test_corrections_in_requests(request_text, expected):
+    items = parse_request(request_text, MINI).items
+    assert [(i.product.sku, i.packs) for i in items] == expected
+
+
+def test_a_product_named_with_no_stays_whole():
+    items = parse_request("no pulp orange juice", load_catalog()).items
+    assert [(i.status, i.product.sku) for i in items] == [("matched", "OJ-TROP-52OZ")]

@@ -399,6 +399,8 @@ def _corrected(fix: str, said: str, index: Index, items: list[ParsedItem]) -> bo
         if amt.problem:
             return False
         items.pop()                          # "2 milks, no wait, 3"
+        if amt.unit is None and amt.pack_size is None and not amt.items and prev.unit:
+            amt.unit = prev.unit             # "1 lb ground beef, no make that 2": 2 lb
         if prev.choices:
             _add_choice(text, prev.choices, amt, index, items)
         else:
