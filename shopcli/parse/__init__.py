@@ -185,7 +185,8 @@ def _without_letter_words(text: str, index: Index) -> str:
     if m and not index.is_name((m["name"] or "").strip() or "-"):     # "hey milk, eggs" keeps its milk
         text = text[m.end():]
     for _ in range(2):                      # "thank you sweetheart, love mom"
-        m = _SIGN_OFF_RE.search(text)
+        start = max(0, len(text) - 60)       # a sign-off is short: look at the end only
+        m = _SIGN_OFF_RE.search(text, start)
         if m is None or m.start() == 0 or index.match(m[0].strip(" ,.!\n")).status == "matched":
             break
         text = text[:m.start()].rstrip(" ,")

@@ -45,9 +45,18 @@ _NEGATION_HINT_RE = re.compile(r"\b(?:no|not|without|instead|likes?|loves?|wants
                                r"gets?)\b")
 
 
+# the words those can start with: most phrases are checked with one set look-up
+_MARKER_FIRST = frozenset("no nah nope sorry oops whoops actually oh wait hold i scratch strike correction rather "
+                          "make change not".split())
+_TAKE_BACK_FIRST = frozenset("actually wait sorry oh on skip forget drop remove cancel scrap leave take never "
+                             "nevermind no don't dont".split())
+
+
 def correction(phrase: str) -> str | None:
     """What a self-correction says instead ("no wait, 3" -> "3", "scratch that, mozzarella" ->
     "mozzarella", "no wait" -> ""), or None when the phrase corrects nothing."""
+    if phrase.split(" ", 1)[0].rstrip(",.!-") not in _MARKER_FIRST:
+        return None
     m = _MARKER_RE.match(phrase) or _WEAK_AMOUNT_RE.match(phrase)
     if m is None or not m.group(0).strip(" ,.!-"):
         return None
@@ -57,6 +66,8 @@ def correction(phrase: str) -> str | None:
 
 def taken_back(phrase: str) -> str | None:
     """What a take-back names ("actually skip the strawberries" -> "strawberries"), or None."""
+    if phrase.split(" ", 1)[0].rstrip(",.!-") not in _TAKE_BACK_FIRST:
+        return None
     m = _TAKE_BACK_RE.match(phrase)
     if m is None:
         return None
