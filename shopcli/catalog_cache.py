@@ -27,7 +27,7 @@ from .units import parse_size
 
 __all__ = ["open_catalog", "CachedCatalog", "catalog_signature", "cache_file", "cache_dir"]
 
-FORMAT = 4
+FORMAT = 5
 _COLUMNS = ("sku", "name", "price", "size", "container", "category", "brand", "aliases", "tags",
             "complements", "stock", "popularity")
 

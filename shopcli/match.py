@@ -67,6 +67,9 @@ def product_keys(p: Product) -> tuple[str, list[str], frozenset[str]]:
         if not name.startswith(brand):
             names.append(f"{brand} {name}")
         free.update(brand.split())
+    shelf = _shelf_words().get(key(p.category)) if p.category else None
+    if shelf:
+        free.add(shelf)           # "frozen edamame", "deli turkey": the shelf said with the product
     for t in p.tags:
         if t.startswith("contains"):
             continue              # "contains-gluten" must not answer "gluten free"
@@ -79,6 +82,18 @@ def product_keys(p: Product) -> tuple[str, list[str], frozenset[str]]:
 
 def set_key(k: str) -> frozenset[str]:
     return frozenset(t for t in k.split() if t not in STOP)
+
+
+@functools.cache
+def _shelf_words() -> dict[str, str]:
+    """Category key -> the word a shopper says of its shelf ("frozen", "canned"), from the lang file."""
+    from .words import lang
+
+    out: dict[str, str] = {}
+    for word in lang().get("matching", {}).get("shelf_words", []):
+        for cat in lang()["matching"]["shelf_words"][word]:
+            out[key(cat)] = key(word)
+    return out
 
 
 @functools.cache

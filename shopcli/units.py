@@ -150,6 +150,10 @@ def aligned(unit: str | None, size: Size | None) -> str | None:
     return unit
 
 
+# containers that are the single items of a multi-item pack, never a pack of them
+INNER_ITEMS = frozenset({"roll", "bar", "stick", "pod", "pouch", "tube", "can", "bottle", "cup", "sleeve"})
+
+
 def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: Size | None = None,
               container: str | None = None) -> int:
     """Whole packs of a product of ``size`` that cover ``quantity`` ``unit``.
@@ -177,9 +181,11 @@ def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: S
     if pack_size is not None and size is not None and pack_size.unit == "ct" and pack_size.amount == size.items:
         return _cover(quantity, 1)            # "coke zero 12pk x2": two of the 12-packs
     unit = aligned(unit, size)
-    if unit in CONTAINERS and container and unit != container and size is not None and size.items > 1:
+    if unit in CONTAINERS and container and unit != container and size is not None and (
+            size.count > 1 or (size.items > 1 and (quantity * 2 >= size.items or unit in INNER_ITEMS))):
         # "24 cans of coke" sold as 12 x 12 fl oz: the cans are inside the packs; "24 rolls of
         # toilet paper" sold as 24 ct, or "2 rolls of paper towels" sold as 6: so are the rolls
+        # ("2 boxes of coffee filters" sold as 200 ct are two packs)
         return _cover(quantity, size.items)
     dim = dimension(unit)
     if dim is not None and size is not None:

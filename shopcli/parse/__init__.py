@@ -611,7 +611,7 @@ def _share_noun(parts: list[str], index: Index) -> list[str]:
     if len(last) < 2:
         return parts
     tail = " ".join(last[1:])
-    return [f"{p} {tail}" if len(p.split()) == 1 and (_borrows(p, tail, index) or index.is_name(f"{p} {tail}"))
+    return [f"{p} {tail}" if (len(p.split()) == 1 and _borrows(p, tail, index)) or index.is_name(f"{p} {tail}")
             else p for p in parts[:-1]] + [parts[-1]]
 
 

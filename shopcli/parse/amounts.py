@@ -188,6 +188,14 @@ def _read_number(toks: list[str], i: int) -> tuple[float | None, int, bool]:
 _PARTS_OF = frozenset({"quarter", "quarters", "third", "thirds", "halves"})
 
 
+def _half_sizes(toks: list[str]) -> list[str]:
+    """ "4 half gallons" are four packs of half a gallon: read as "4 x 0.5 gallon"."""
+    for k in range(1, len(toks) - 1):
+        if toks[k] == "half" and canonical_unit(toks[k + 1]) in MEASURES and _num(toks[k - 1]) is not None:
+            return toks[:k] + ["x", "0.5"] + toks[k + 1:]
+    return toks
+
+
 def _skip(toks: list[str], j: int, words: tuple[str, ...]) -> int:
     while j < len(toks) and toks[j] in words:
         j += 1
@@ -231,6 +239,8 @@ def _read_amount(text: str) -> tuple[Amount, str]:
     toks = tokenize(text)
     if not toks:
         return Amount(), ""
+    if "half" in toks:
+        toks = _half_sizes(toks)
     amt = Amount()
     i = _approx(toks, 0)
     neg = False
@@ -445,7 +455,7 @@ def _whole_amount(toks: list[str]) -> Amount | None:
     return amt if amt.said and not rest and not amt.problem else None
 
 
-_NUMBERED = frozenset({"size", "stage", "step", "no", "number", "#", "grade", "type", "sz"})
+_NUMBERED = frozenset({"size", "stage", "step", "no", "number", "#", "grade", "type", "sz", "spf", "level"})
 
 
 def _check(amt: Amount) -> None:
