@@ -18,7 +18,7 @@ from ..units import PARTS, aligned, canonical_unit, packs_for
 from ..words import lang
 from .amounts import Amount, read_amount
 from .normalize import normalize
-from .remarks import correction, negation_cut, taken_back
+from .remarks import correction, negation_cut, taken_back, tells_a_story, without_letter_words
 from .segment import split_items
 
 __all__ = ["parse_request", "ParsedItem", "ParseResult"]
@@ -142,7 +142,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     items: list[ParsedItem] = []
     unparsed: list[str] = []
     protector = index.protector
-    lines = _without_letter_words(normalize(text), index).split("\n")
+    lines = without_letter_words(normalize(text), index).split("\n")
     for n, line in enumerate(lines):
         if line.endswith(":") and n + 1 < len(lines):
             continue                        # "Ingredients:" above a list, one item a line
@@ -163,45 +163,12 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
         first = len(items)
         for phrase in _group(_each_after(parts), index):
             pending = _read(phrase, index, items, unparsed, pending)
-        if len(lines) > 1 and _chatter_line(line, items[first:]):
+        found = items[first:]
+        if len(lines) > 1 and found and all(it.status == "unknown" and not it.problem for it in found) \
+                and tells_a_story(line):
             unparsed.extend(it.text for it in items[first:])   # "my kid has a bake sale friday."
             del items[first:]
     return ParseResult(request, _merge(items), unparsed, clause.text if clause else None)
-
-
-# "hello dear,", "hi aunt marge,", "sweetie," at the start of a message; "love, mom",
-# "kind regards, mrs. eleanor whitfield", "thanks a bunch!" at its end
-_GREETING_RE = lazy(r"^(?:(?:hi|hello|hey|hiya|dear|good (?:morning|afternoon|evening)|morning|yo)\b"
-                    r"(?P<name>(?: [a-z'.]+){0,2})\s*[,!:-]\s*"
-                    r"|(?:sweetie|sweetheart|honey|darling|babe|hun)\s*[,!]\s*)")
-_SIGN_OFF_RE = lazy(r"(?:^|(?<=[\n,.!]))\s*(?:love|lots of love|all my love|thanks|thank you|thx|cheers|regards|"
-                    r"kind regards|best regards|warm regards|best|best wishes|sincerely|yours|god bless|xoxo|xx|"
-                    r"many thanks|ta)\b(?:[\s,]+[a-z'.]+){0,3}[\s.!]*$")
-
-
-def _without_letter_words(text: str, index: Index) -> str:
-    """A message without its greeting and its sign-off (never when they name products)."""
-    m = _GREETING_RE.match(text)
-    if m and not index.is_name((m["name"] or "").strip() or "-"):     # "hey milk, eggs" keeps its milk
-        text = text[m.end():]
-    for _ in range(2):                      # "thank you sweetheart, love mom"
-        start = max(0, len(text) - 60)       # a sign-off is short: look at the end only
-        m = _SIGN_OFF_RE.search(text, start)
-        if m is None or m.start() == 0 or index.match(m[0].strip(" ,.!\n")).status == "matched":
-            break
-        text = text[:m.start()].rstrip(" ,")
-    return text
-
-
-def _chatter_line(line: str, found: list[ParsedItem]) -> bool:
-    """A sentence of a longer message that tells a story, not an order: nothing in it is a
-    product, no amount is said, and it talks about people ("uncle bob is bringing the turkey")."""
-    return bool(found) and all(it.status == "unknown" and not it.problem for it in found) \
-        and not any(c.isdigit() for c in line) and len(line.split()) >= 3 and bool(_PERSONAL_RE.search(line))
-
-
-_PERSONAL_RE = lazy(r"\b(?:is|are|was|were|has|have|had|will|would|said|says|going|coming|bringing|can't|cant|"
-                    r"doesn't|didn't|did|does|i|we|you|he|she|they|it|my|your|his|her|their|our|me|him|them)\b")
 
 
 @functools.cache

@@ -1,37 +1,37 @@
-"""Words in a request that change what was said rather than add to it: self-corrections ("2 milks,
-no wait, 3"), things not wanted ("no cheese this time", "bread (not wheat)") and take-backs
-("actually skip the strawberries"). Text only; the parser decides what they apply to.
+"""Words in a request that are not items: self-corrections ("2 milks, no wait, 3"), things not
+wanted ("no cheese this time", "bread (not wheat)"), take-backs ("actually skip the strawberries"),
+and the greeting, sign-off and story of a letter. The parser decides what they apply to.
 """
 
 from __future__ import annotations
 
-import re
+from ..patterns import lazy
 
-__all__ = ["correction", "negation_cut", "taken_back"]
+__all__ = ["correction", "negation_cut", "taken_back", "tells_a_story", "without_letter_words"]
 
 # "no wait", "I mean", "scratch that", "make it": what follows replaces the item before
 _STRONG = (r"(?:wait|hold on|i mean|i meant|scratch(?: that)?|strike(?: that)?|correction|rather|make that|make it|"
            r"change that to|change it to|not that|no no)")
 # "no", "sorry", "actually" correct only an amount: "no, the 24", "sorry 4", "actually 2 dozen"
 _WEAK = r"(?:no|nah|nope|sorry|oops|whoops|actually|oh)"
-_MARKER_RE = re.compile(rf"^(?:{_WEAK}\b[\s,.!-]*)*{_STRONG}\b[\s,.!:-]*(?:{_STRONG}\b[\s,.!:-]*)*")
-_WEAK_AMOUNT_RE = re.compile(
+_MARKER_RE = lazy(rf"^(?:{_WEAK}\b[\s,.!-]*)*{_STRONG}\b[\s,.!:-]*(?:{_STRONG}\b[\s,.!:-]*)*")
+_WEAK_AMOUNT_RE = lazy(
     rf"^(?:{_WEAK}\b[\s,.!-]*)+(?=(?:the |just |only )?(?:\d|a |an |half |one |two |three |four |five |six "
     r"|seven |eight |nine |ten |twelve |a dozen|dozen))")
 # "… is fine", "… will do", "… instead": said after the corrected amount
-_SETTLED_RE = re.compile(r"\s+(?:is|are|will|would|should)\s+(?:fine|enough|plenty|do|be (?:fine|enough|plenty))$"
+_SETTLED_RE = lazy(r"\s+(?:is|are|will|would|should)\s+(?:fine|enough|plenty|do|be (?:fine|enough|plenty))$"
                          r"|\s+instead$|\s+(?:please|thanks)$")
 
-_TAKE_BACK_RE = re.compile(
+_TAKE_BACK_RE = lazy(
     r"^(?:(?:actually|wait|sorry|oh|on second thought)[\s,]+)*"
     r"(?:skip|forget|drop|remove|cancel|scrap|leave out|take out|never ?mind|no need for|don't need|dont need)"
     r"\s+(?:the\s+|my\s+|those\s+|that\s+)?(?P<what>.+?)(?:\s+after all)?$"
     r"|^(?:actually[\s,]+)?no\s+(?P<what2>.+?)\s+after all$")
 
 # "no cheese this time", "not the green ones", "without onions": a thing not wanted
-_NOT_WANTED_RE = re.compile(r"^(?:but\s+|and\s+)?(?:no|not|without|minus|except|excluding|nothing)\b")
+_NOT_WANTED_RE = lazy(r"^(?:but\s+|and\s+)?(?:no|not|without|minus|except|excluding|nothing)\b")
 # "bread (not wheat)", "coffee but not decaf", "crunchy not creamy", "bacon but no sausage"
-_NEGATED_TAIL_RE = re.compile(
+_NEGATED_TAIL_RE = lazy(
     r"\s*\(\s*(?:no|not|without)\b[^()]*\)?"
     r"|\s+(?:but|and)\s+(?:no|not|without)\b.*$"
     r"|\s+not\s+(?:the\s+|a\s+|any\s+)?[\w%'-]+(?:\s+(?:ones?|kind|type|brand|one|version))?(?=\s*$|\s*,)"
@@ -41,7 +41,7 @@ _NEGATED_TAIL_RE = re.compile(
     r"uses?|eats?|drinks?|usually gets?|always gets?)$")
 
 
-_NEGATION_HINT_RE = re.compile(r"\b(?:no|not|without|instead|likes?|loves?|wants?|prefers?|uses?|eats?|drinks?|"
+_NEGATION_HINT_RE = lazy(r"\b(?:no|not|without|instead|likes?|loves?|wants?|prefers?|uses?|eats?|drinks?|"
                                r"gets?)\b")
 
 
@@ -84,3 +84,45 @@ def negation_cut(phrase: str) -> str | None:
         return None
     cut = _NEGATED_TAIL_RE.sub("", phrase).strip(" ,-")
     return cut if cut != phrase else None
+
+
+# "hello dear,", "hi aunt marge,", "sweetie," at the start of a message; "love, mom",
+# "kind regards, mrs. eleanor whitfield", "thanks a bunch!" at its end
+_GREETING_RE = lazy(r"^(?:(?:hi|hello|hey|hiya|dear|good (?:morning|afternoon|evening)|morning|yo)\b"
+                          r"(?P<name>(?: [a-z'.]+){0,2})\s*[,!:-]\s*"
+                          r"|(?:sweetie|sweetheart|honey|darling|babe|hun)\s*[,!]\s*)")
+_SIGN_OFF_RE = lazy(r"(?:^|(?<=[\n,.!]))\s*(?:love|lots of love|all my love|thanks|thank you|thx|cheers|"
+                          r"regards|kind regards|best regards|warm regards|best|best wishes|sincerely|yours|"
+                          r"god bless|xoxo|xx|many thanks|ta)\b(?:[\s,]+[a-z'.]+){0,3}[\s.!]*$")
+
+
+_GREETING_FIRST = frozenset("hi hello hey hiya dear good morning yo sweetie sweetheart honey darling babe hun".split())
+_SIGN_OFF_FIRST = frozenset("love lots all thanks thank thx cheers regards kind best warm sincerely yours god xoxo xx "
+                            "many ta".split())
+
+
+def without_letter_words(text: str, index) -> str:
+    """A message without its greeting and its sign-off (never when they name products)."""
+    m = _GREETING_RE.match(text) if text.split(" ", 1)[0].rstrip(",!:-") in _GREETING_FIRST else None
+    if m and not index.is_name((m["name"] or "").strip() or "-"):     # "hey milk, eggs" keeps its milk
+        text = text[m.end():]
+    for _ in range(2):                      # "thank you sweetheart, love mom"
+        start = max(0, len(text) - 60)       # a sign-off is short: look at the end only
+        if _SIGN_OFF_FIRST.isdisjoint(text[start:].replace(",", " ").split()):
+            break
+        m = _SIGN_OFF_RE.search(text, start)
+        if m is None or m.start() == 0 or index.match(m[0].strip(" ,.!\n")).status == "matched":
+            break
+        text = text[:m.start()].rstrip(" ,")
+    return text
+
+
+def tells_a_story(line: str) -> bool:
+    """A sentence of a longer message that tells a story rather than orders (the caller has found no
+    product in it): no amount, a few words, and it talks about people ("uncle bob is bringing the turkey")."""
+    return not any(c.isdigit() for c in line) and len(line.split()) >= 3 and bool(_PERSONAL_RE.search(line))
+
+
+_PERSONAL_RE = lazy(r"\b(?:is|are|was|were|has|have|had|will|would|said|says|going|coming|bringing|can't|"
+                          r"cant|doesn't|didn't|did|does|i|we|you|he|she|they|it|my|your|his|her|their|our|me|"
+                          r"him|them)\b")
