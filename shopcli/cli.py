@@ -821,7 +821,24 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout = None  # type: ignore[assignment]
         except Exception:  # pragma: no cover
             pass
-    sys.exit(code)
+    if argv is not None:
+        sys.exit(code)
+    _exit(code)
+
+
+def _exit(code: int) -> None:
+    """End the `shop` process once its output is flushed, without freeing what it built: every
+    file it wrote is closed and renamed by then, and freeing 100,000 parsed orders one by one only
+    delays the exit by a quarter of a second (the operating system takes the memory back at once)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except BrokenPipeError:
+            pass
+        except (OSError, ValueError):
+            code = code or 1
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

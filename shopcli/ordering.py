@@ -16,7 +16,7 @@ from typing import Iterator
 from . import orders as core
 from .errors import DataError, NotDone, ShopError, UsageError
 from .parse.normalize import check_request
-from .render import Output, clean
+from .render import Output, clean, keep_until_exit
 
 __all__ = ["run_order", "run_list", "run_show", "run_status", "run_cancel", "run_export", "run_import",
            "stdin_batches"]
@@ -234,6 +234,7 @@ def run_list(settings, out: Output, status: str | None, since: str | None, until
         out.json(orders)
     else:
         out.order_list(orders)
+    keep_until_exit(orders)
 
 
 def run_show(settings, out: Output, order_id: str, as_json: bool) -> None:
@@ -263,9 +264,11 @@ def run_cancel(settings, out: Output, order_id: str, as_json: bool) -> None:
 
 
 def run_export(settings, out: Output) -> None:
-    for o in settings.store.table(core.TABLE):
+    orders = settings.store.table(core.TABLE)
+    for o in orders:
         out.stdout.write(_export_line(o) + "\n")
     out.flush()
+    keep_until_exit(orders)
 
 
 def _export_line(o: dict) -> str:

@@ -39,6 +39,15 @@ def _cell(text, limit: int) -> str:
     return clean(text if isinstance(text, str) else str(text or ""), limit)
 
 
+_UNTIL_EXIT: list = []
+
+
+def keep_until_exit(value) -> None:
+    """Leave a large result for the end of the process to drop (the `shop` command then exits
+    without freeing it object by object; see cli._exit)."""
+    _UNTIL_EXIT.append(value)
+
+
 class Output:
     """Where a command's results go; decides between rich, plain and JSON once."""
 
@@ -164,10 +173,17 @@ class Output:
             self.line("no orders")
             return
         if not self.is_terminal:
-            self.stdout.write("".join(
-                f"{_cell(o.get('id'), 40)}\t{o.get('created_at') or ''}\t{o.get('status') or ''}\t"
-                f"{self.money(str(o.get('total')), o.get('currency'))}\t{_cell(o.get('request'), 60)}\n"
-                for o in orders))
+            fmt = self.money_format
+            lines = []
+            for o in orders:                 # 100,000 orders: the common case is spelt out
+                oid, request, total, code = o.get("id"), o.get("request"), str(o.get("total")), o.get("currency")
+                if not (oid.__class__ is str and len(oid) <= 40 and oid.isprintable()):
+                    oid = _cell(oid, 40)
+                if not (request.__class__ is str and len(request) <= 60 and request.isprintable()):
+                    request = _cell(request, 60)
+                money = (f"{total} {code}" if code else total) if fmt is None else format_money(fmt, total, code)
+                lines.append(f"{oid}\t{o.get('created_at') or ''}\t{o.get('status') or ''}\t{money}\t{request}\n")
+            self.stdout.write("".join(lines))
             self.flush()
             return
         from rich.table import Table
