@@ -97,11 +97,17 @@ _PREAMBLE_RE = re.compile(
     r"(?:\s+(?:me|us))?\s+")
 
 
+# a preamble ends with one of these words (a cheap test before the pattern)
+_PREAMBLE_WORDS = frozenset("need want like wants needs get grab up buy add order send have".split())
+
+
 @functools.lru_cache(maxsize=16384)
 def _strip_filler(text: str) -> str:
     """The phrase without the filler around it: "could you please get me", "some", "thanks"."""
     phrases, longest, firsts, lasts = _filler_phrases()
-    words = _PREAMBLE_RE.sub("", text).split()
+    words = text.split()
+    if not _PREAMBLE_WORDS.isdisjoint(words):
+        words = _PREAMBLE_RE.sub("", text).split()
     if not words or (words[0] not in firsts and words[-1] not in lasts):
         return " ".join(words)
     start, end = 0, len(words)
@@ -199,13 +205,15 @@ def _each_after(parts: list[list[str]]) -> list[list[str]]:
 
 def _delivery_clause(text: str):
     """A trailing "… and deliver it tomorrow" is not an item (shop order reads it as the delivery)."""
-    if not _DELIVERY_HINT.search(text):
+    low = text.lower()
+    if not any(w in low for w in _DELIVERY_WORDS) or not _DELIVERY_HINT.search(text):
         return None
     from ..delivery import find_clause
 
     return find_clause(text)
 
 
+_DELIVERY_WORDS = ("deliver", "pick", "collect", "bring", "ship", "send", "by")
 _DELIVERY_HINT = re.compile(r"deliver|pick|collect|bring|ship|send|\bby\b", re.IGNORECASE)
 # "taco night: …", "need: …", "weekly shop -", "shopping list" — a heading, not an item
 # ("taco night for 10: …": a number just before the colon only after "for", never "10:30")

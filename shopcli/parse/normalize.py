@@ -35,6 +35,7 @@ _BULLET_RE = re.compile(r"^[ \t]*(?:[-*•·‣◦–—+>]\s+|[•·‣◦]|\d{
                         re.MULTILINE)
 
 
+_BULLET_FIRST = frozenset("-*•·‣◦–—+>([#0123456789")   # what a bullet or a list number starts with
 _INLINE_BULLET_RE = lazy(r"\s+[•·‣◦▪●]\s*")
 _NUMBERED_START_RE = re.compile(r"^\s*1[.)]\s", re.MULTILINE)
 _NUMBERED_NEXT_RE = lazy(r"\s(\d{1,2})[.)]\s")
@@ -69,16 +70,19 @@ def normalize(text: str) -> str:
     if "\x1b" in text or "\x9b" in text:
         text = _ESCAPE_RE.sub(" ", text)
     if text.isascii():
-        text = _ASCII_CONTROL_RE.sub(" ", text).replace("\r", "\n").lower()
+        if not text.isprintable():
+            text = _ASCII_CONTROL_RE.sub(" ", text).replace("\r", "\n")
+        text = text.lower()
     else:
         text = _unicode_fold(text)
-    if "$" in text or _MONEY_WORD_RE.search(text):
+    if "$" in text or (("dollar" in text or "buck" in text or "usd" in text) and _MONEY_WORD_RE.search(text)):
         text = _PRICE_RE.sub(" ", text)
     if not text.isascii() and _INLINE_BULLET_RE.search(text):
         text = _INLINE_BULLET_RE.sub("\n", text)     # "• milk • bread" on one line
-    if _NUMBERED_START_RE.search(text):
+    if ("1." in text or "1)" in text) and _NUMBERED_START_RE.search(text):
         text = "\n".join(map(_split_numbered, text.split("\n")))
-    text = _BULLET_RE.sub("", text)
+    if any(line.lstrip(" \t")[:1] in _BULLET_FIRST for line in text.split("\n")):
+        text = _BULLET_RE.sub("", text)
     if "?" in text or "!" in text:
         text = _CLAUSE_END_RE.sub(", ", text).replace("?", " ").replace("!", " ")   # "fajita night!! chicken"
     text = _DISFLUENCY_RE.sub(" ", text)       # "um can i get uh a couple avocados"

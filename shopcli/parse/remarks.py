@@ -52,6 +52,11 @@ _TAKE_BACK_FIRST = frozenset("actually wait sorry oh on skip forget drop remove 
                              "nevermind no don't dont".split())
 
 
+# every word the patterns below start from (a cheap test first)
+_NEGATION_WORDS = frozenset("no not without minus except excluding nothing instead like likes love loves want wants "
+                            "prefer prefers use uses eat eats drink drinks get gets".split())
+
+
 def correction(phrase: str) -> str | None:
     """What a self-correction says instead ("no wait, 3" -> "3", "scratch that, mozzarella" ->
     "mozzarella", "no wait" -> ""), or None when the phrase corrects nothing."""
@@ -78,6 +83,9 @@ def negation_cut(phrase: str) -> str | None:
     """The phrase without what it says is not wanted: "" when all of it is ("no cheese this
     time"), the rest when only a tail is ("coffee but not decaf" -> "coffee"), None when nothing
     is negated. The caller keeps the phrase whole when it names a product ("no pulp orange juice")."""
+    words = phrase.replace("(", " ").split()
+    if _NEGATION_WORDS.isdisjoint(words):
+        return None
     if _NOT_WANTED_RE.match(phrase):
         return ""
     if not _NEGATION_HINT_RE.search(phrase):

@@ -57,8 +57,10 @@ class Protector:
                     self._cores.setdefault(core, set()).update(rest)
 
     def hide(self, text: str) -> str:
-        text = _NUMBER_AND.sub(lambda m: m[0].replace("and", "AND"), text)
-        text = _EACH_LIST.sub(lambda m: m[1] + _hide_words(m[2]), text)
+        if " and " in text:
+            text = _NUMBER_AND.sub(lambda m: m[0].replace("and", "AND"), text)
+        if "each" in text:
+            text = _EACH_LIST.sub(lambda m: m[1] + _hide_words(m[2]), text)
         if "(" in text:                     # "greek yogurt (plain, big tub)": a remark is not a list
             text = _BRACKETS.sub(lambda m: _hide_words(m[0]), text)
         if not self._cores or not _CONNECTOR.search(text):
