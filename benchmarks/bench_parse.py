@@ -47,7 +47,7 @@ def requests(catalog, n: int, seed: int = 1) -> list[str]:
     return out
 
 
-def in_process(catalog, reqs: list[str], runs: int = 3) -> float:
+def in_process(catalog, reqs: list[str], runs: int = 5) -> float:
     """Steady-state requests/s: after a warm-up on other requests (imports, regex compilation), every
     cache of matches and phrases cleared before each run; the best of ``runs``."""
     from shopcli.parse import _strip_filler

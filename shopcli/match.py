@@ -284,8 +284,12 @@ class Matcher:
         # Rivals are judged on what the words say: the pack bonus picks a variant, not a product
         # ("2 sweet potatoes" is not made closer to a 2-pack of baby food); a container said that
         # only the best fits settles it ("a can of pumpkin").
-        rivals = [i for _, _, i in ranked if i != best
-                  and scored[i] * factor >= base - RIVAL_GAP and self.product(i).category != product.category]
+        floor, rivals = base - RIVAL_GAP, []
+        for s, _, i in order:                # best first: stop at the first one too far behind
+            if s < floor:
+                break
+            if i != best and self.product(i).category != product.category:
+                rivals.append(i)
         if rivals and want.unit in CONTAINERS and product.container == want.unit:
             rivals = [i for i in rivals if self.product(i).container == want.unit]
         status = "ambiguous" if rivals or best_score < MATCHED else "matched"
