@@ -66,7 +66,11 @@ def stdin_batches(max_batch: int = MAX_BATCH) -> Iterator[list[bytes]]:
 def _refusal(problems: list[core.Problem]) -> NotDone:
     what = "; ".join(str(p) for p in problems[:5])
     more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-    return NotDone(f"order not placed: {what}{more}", hint="say which product you mean, or drop the item")
+    stock = [p.why == "out of stock" or p.why.startswith("only ") or "more than" in p.why for p in problems]
+    hint = ("order fewer, or drop the item" if all(stock) else
+            "say which product you mean, or drop the item" if not any(stock) else
+            "say which product you mean, order fewer, or drop the item")
+    return NotDone(f"order not placed: {what}{more}", hint=hint)
 
 
 def run_order(settings, out: Output, requests: list[str] | None, *, yes: bool, dry_run: bool, as_json: bool,

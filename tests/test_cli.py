@@ -328,3 +328,17 @@ def test_read_only_store_folder_is_exit_3_and_unchanged(env, tmp_path):
         assert db.read_bytes() == before
     finally:
         folder.chmod(0o755)
+
+
+def test_order_beyond_stock_is_refused_with_the_number_left(env, tmp_path, monkeypatch):
+    cat = tmp_path / "stocked.json"
+    cat.write_text('[{"sku": "GARLIC", "name": "Garlic", "price": "0.50", "stock": 2}]')
+    monkeypatch.setenv("SHOPCLI_CATALOG", str(cat))
+    r = run("order", "--yes", "3 garlic")
+    assert r.exit_code == 1
+    assert "'Garlic': only 2 available" in r.stderr and "order fewer" in r.stderr
+    assert "say which product" not in r.stderr          # nothing to choose between
+    assert not Path(env["SHOPCLI_DB"]).exists()
+    assert run("order", "--yes", "2 garlic").exit_code == 0
+    r = run("order", "--yes", "garlic")
+    assert r.exit_code == 1 and "out of stock" in r.stderr
