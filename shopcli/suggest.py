@@ -340,6 +340,12 @@ def load_stats(store) -> Stats:
     :raises DataError: the store is damaged (only noticed when the sidecar does not match).
     """
     from_path = _store_path(store)
+    key = str(from_path)
+    seen = _loaded.get(key)
+    path = seen[0] if seen is not None else stats_path(store)
+    sigs = (_signature(from_path), _signature(path))   # taken first: a write after them is noticed
+    if seen is not None and sigs == seen[1] and None not in sigs:
+        return seen[2]                      # neither file changed: a batch asks once per order
     meta = _head_meta(from_path)
     if meta is None:
         from .store import Store
@@ -347,11 +353,23 @@ def load_stats(store) -> Stats:
         meta = Store(from_path).read_meta()
     if not meta:
         return Stats()                      # no store yet, or an empty one
-    path = stats_path(store)
     stats = _read_sidecar(path)
-    if stats is not None and stats.token == meta.get(META_KEY) and stats.counter == _order_counter(meta):
-        return stats
-    return _rebuild(from_path, path)
+    if stats is None or stats.token != meta.get(META_KEY) or stats.counter != _order_counter(meta):
+        stats = _rebuild(from_path, path)
+    _loaded[key] = (path, sigs, stats)
+    return stats
+
+
+# store path -> (sidecar path, (store signature, sidecar signature), the statistics they gave)
+_loaded: dict[str, tuple[Path, tuple, Stats]] = {}
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _rebuild(store_path: Path, path: Path) -> Stats:
@@ -384,6 +402,7 @@ def record_cancelled(tx, store, doc: dict) -> None:
 
 
 def _update(tx, store, added: list[dict] = (), cancelled: dict | None = None) -> None:
+    _loaded.clear()                         # the statistics are about to change
     if getattr(store, "private", False):
         # A scratch store (a replayed transcript's) keeps no sidecar up to date: its few orders
         # are counted when suggestions are asked for.
