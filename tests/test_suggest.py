@@ -381,3 +381,20 @@ def test_a_large_meta_document_is_still_read_from_the_head_of_the_store(store):
         tx.set_summary("orders", {"held": {f"SKU-{i:06d}": i for i in range(20_000)}})
     meta = sg._head_meta(store.path)
     assert meta is not None and len(meta["summaries"]["orders"]["held"]) == 20_000
+
+
+def test_statistics_kept_in_memory_follow_another_process(store, catalog, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    place(store, catalog, "spaghetti and parmesan")
+    assert sg.load_stats(store).orders == 1
+    assert sg.load_stats(store) is sg.load_stats(store)          # nothing changed: nothing re-read
+    env = dict(os.environ, SHOPCLI_DB=str(store.path), SHOPCLI_CATALOG=str(tmp_path / "catalog.json"),
+               SHOPCLI_NOW=NOW)
+    r = subprocess.run([sys.executable, "-m", "shopcli", "order", "--yes", "spaghetti and cheddar"],
+                       env=env, capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    stats = sg.load_stats(store)
+    assert stats.orders == 2 and stats.items["SPAG"] == 2 and stats.items["CHED"] == 1
