@@ -605,9 +605,19 @@ def _want(amt: Amount) -> Want:
 
 
 def _add(text: str, product_words: str, amt: Amount, index: Index, items: list[ParsedItem]) -> None:
-    item = _item(text, amt, index.match(product_words, _want(amt)))
+    found = index.match(product_words, _want(amt))
+    if found.product is not None and product_words in _shelves() and not index.is_name(product_words):
+        # "some fruit", "snacks": a shelf, not a product; name a few of it instead of picking one
+        names = dict.fromkeys(p.name for p in (found.product, *(a for a, _ in found.alternatives)))
+        found = Match("unknown", None, 0.0, hint=tuple(names)[:3])
+    item = _item(text, amt, found)
     item.words = product_words
     items.append(item)
+
+
+@functools.cache
+def _shelves() -> frozenset[str]:
+    return frozenset(lang().get("matching", {}).get("shelf_only", ()))
 
 
 def _add_choice(text: str, choices: list[str], amt: Amount, index: Index, items: list[ParsedItem]) -> None:
