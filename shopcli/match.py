@@ -97,6 +97,26 @@ def _shelf_words() -> dict[str, str]:
 
 
 @functools.cache
+def _tag_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The diet and kind tags a shopper may ask for (lang [matching] stated_tags), with their words."""
+    from .words import lang
+
+    return tuple((t, tuple(key(t.replace("-", " ")).split())) for t in lang().get("matching", {}).get("stated_tags", []))
+
+
+def _stated_tags(words: list[str]) -> list[tuple[str, frozenset[str], str]]:
+    """The tags a phrase asks for, said as words in a row ("gluten free" -> gluten-free), each with
+    its words and the index token that stands for it (see product_keys)."""
+    out = []
+    for tag, tw in _tag_words():
+        if tw[0] in words:
+            n = len(tw)
+            if any(tuple(words[k:k + n]) == tw for k in range(len(words) - n + 1)):
+                out.append((tag, frozenset(tw), "-".join(tw)))
+    return out
+
+
+@functools.cache
 def _compounds() -> dict[str, list[frozenset[str]]]:
     """Names a shopper means only when saying all of them ("root beer" is not "beer"), by last word."""
     from .words import lang
@@ -218,7 +238,12 @@ class Matcher:
         fixed: list[str] = []
         if not self.exact_ids(" ".join(content)):
             content = self._joined(content)     # "red hot" -> "redhot", unless "k cup" is a name as said
+        stated = _stated_tags(content)          # read before typos are fixed: "dairy" is not "daily"
+        tag_words = frozenset().union(*(w for _, w, _ in stated)) if stated else frozenset()
         for w in content:
+            if w in tag_words:
+                fixed.append(w)
+                continue
             c = self.correct(w, content)
             if c is None:
                 fixed.extend(self._unglued(w) or (w,))
@@ -236,11 +261,21 @@ class Matcher:
                 named = frozenset(exact)   # an alias only some variants answer to picks them ("party size lays")
         said = frozenset(fixed) | STOP
         pairs = [f"{a}-{b}" for a, b in zip(fixed, fixed[1:])]
-        for i in self._candidates(fixed, 30 if exact else MAX_CANDIDATES):
+        look = fixed
+        if stated:                          # "gluten free flour": look among the gluten-free ones
+            look = [w for w in fixed if w not in tag_words] + [joined for _, _, joined in stated]
+        for i in self._candidates(look, 30 if exact else MAX_CANDIDATES):
             if i not in scored:
                 scored[i] = self._score(i, fixed, said, pairs)
         if not scored:
             return Match("unknown", None, 0.0, hint=self._hint(" ".join(words)))
+        if stated:
+            # "gluten free flour": only products that are so may answer, never the ordinary one
+            kept = {i: v for i, v in scored.items() if self._has_tags(i, stated)}
+            if not kept:
+                best = sorted(scored, key=lambda i: (-scored[i], self.rank(i)))[:3]
+                return Match("unknown", None, 0.0, hint=tuple(dict.fromkeys(self.product(i).name for i in best)))
+            scored = kept
         if not exact:
             # The variants of the best product answer to its words alike (their aliases differ):
             # what was said about the pack then picks one ("bounty paper towels 12 rolls").
@@ -294,6 +329,11 @@ class Matcher:
             rivals = [i for i in rivals if self.product(i).container == want.unit]
         status = "ambiguous" if rivals or best_score < MATCHED else "matched"
         return Match(status, product, round(best_score, 1), alternatives)
+
+    def _has_tags(self, i: int, tags: list[tuple[str, frozenset[str], str]]) -> bool:
+        """Whether product ``i`` carries every tag said (or says it in its name: "Sugar Free Jello")."""
+        p = self.product(i)
+        return all(t in p.tags or any(words <= ks for ks, _ in self.keysets(i)) for t, words, _ in tags)
 
     def _unglued(self, word: str) -> tuple[str, str] | None:
         """ "redbull" -> "red", "bull": a word the catalog does not know, made of two words that

@@ -586,8 +586,15 @@ def _share_noun(parts: list[str], index: Index) -> list[str]:
     if len(last) < 2:
         return parts
     tail = " ".join(last[1:])
-    return [f"{p} {tail}" if (len(p.split()) == 1 and _borrows(p, tail, index)) or index.is_name(f"{p} {tail}")
-            else p for p in parts[:-1]] + [parts[-1]]
+    tails = [" ".join(last[k:]) for k in range(1, len(last))]   # "old fashioned oats": "fashioned oats", "oats"
+
+    def shared(p: str) -> str:
+        if len(p.split()) == 1 and _borrows(p, tail, index):
+            return f"{p} {tail}"
+        # "steel cut or old fashioned oats": the shortest tail that makes a name
+        return next((f"{p} {t}" for t in reversed(tails) if index.is_name(f"{p} {t}")), p)
+
+    return [shared(p) for p in parts[:-1]] + [parts[-1]]
 
 
 def _borrows(word: str, tail: str, index: Index) -> bool:

@@ -55,6 +55,10 @@ def tokenize(text: str) -> list[str]:
             out.extend((head, tail))
             last_end = m.end()
             continue
+        if tail and canonical_unit(tail) is not None and (head in _words()["ones"] or head in _words()["tens"]):
+            out.extend((str(_words()["ones"].get(head) or _words()["tens"][head]), "-", tail))   # "four-packs"
+            last_end = m.end()
+            continue
         if (m.start() == last_end and out and out[-1][-1:].isdigit() and tok[:1].isalpha()
                 and canonical_unit(tok) is None and tok not in ("x", "dozen", "pack", "pk")
                 and not tok.startswith("fl")):

@@ -20,7 +20,7 @@ MAX_REQUEST_CHARS = 10_000
 _VULGAR = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5",
            "⅗": "3/5", "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8",
            "⅞": "7/8"}
-_VULGAR_RE = lazy(r"(\d?)\s*([" + "".join(_VULGAR) + r"])")
+_VULGAR_RE = lazy(r"(?:(\d)\s*)?([" + "".join(_VULGAR) + r"])")
 _ESCAPE_RE = lazy(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
 _PRICE_RE = lazy(
     r"\((?:[^()]*\$[^()]*)\)"                                        # (under $5), ($3.99 each)
@@ -138,7 +138,7 @@ def _emoji_break(m: re.Match) -> str:
 
 def _unicode_fold(text: str) -> str:
     """Vulgar fractions, non-ASCII digits, control and format characters, compatibility forms."""
-    text = _VULGAR_RE.sub(lambda m: (m[1] + " " if m[1] else "") + _VULGAR[m[2]] + " ", text)
+    text = _VULGAR_RE.sub(lambda m: (m[1] + " " if m[1] else " ") + _VULGAR[m[2]] + " ", text)
     chars = []
     for c in text:
         if c in "\n\r":
