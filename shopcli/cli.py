@@ -798,6 +798,10 @@ def main(argv: list[str] | None = None) -> None:
     # A short-lived process: the cyclic collector only slows the building of large stores and
     # catalogs (reference counting still frees everything as usual).
     gc.disable()
+    if argv is None:
+        from . import render
+
+        render.FAST_EXIT = True
     out = Output()
     command = typer.main.get_command(app)
     try:
@@ -836,8 +840,13 @@ def _exit(code: int) -> None:
                 stream.flush()
         except BrokenPipeError:
             pass
-        except (OSError, ValueError):
+        except (OSError, ValueError) as exc:
             code = code or 1
+            if stream is sys.stdout:
+                try:
+                    os.write(2, f"error: cannot write the output: {exc}\n".encode(errors="replace"))
+                except OSError:
+                    pass
     os._exit(code)
 
 

@@ -40,12 +40,15 @@ def _cell(text, limit: int) -> str:
 
 
 _UNTIL_EXIT: list = []
+#: set by the `shop` command, which ends its process without freeing what it built (cli._exit)
+FAST_EXIT = False
 
 
 def keep_until_exit(value) -> None:
-    """Leave a large result for the end of the process to drop (the `shop` command then exits
-    without freeing it object by object; see cli._exit)."""
-    _UNTIL_EXIT.append(value)
+    """Leave a large result for the end of the process to drop, when the process ends that way;
+    a program using shopcli as a library keeps nothing."""
+    if FAST_EXIT:
+        _UNTIL_EXIT.append(value)
 
 
 class Output:
@@ -132,6 +135,8 @@ class Output:
         self.console.print(table)
         for u in result.unparsed:
             self.console.print(Text("not understood: " + clean(u), style="yellow"))
+        for r in getattr(result, "remarks", ()):
+            self.console.print(Text("not an item: " + clean(r), style="dim"))
 
 
     # -- orders ------------------------------------------------------------------------------
@@ -330,7 +335,7 @@ def receipt_lines(order: dict, placed: bool, money_format: str | None = None) ->
 
 def parse_lines(result) -> Iterable[str]:
     """Plain, stable lines for one parse result (one per item)."""
-    if not result.items and not result.unparsed:
+    if not result.items and not result.unparsed and not getattr(result, "remarks", ()):
         yield f"{clean(result.request, 80)}: nothing to order"
     for it in result.items:
         said = clean(it.text, 80)
@@ -347,6 +352,8 @@ def parse_lines(result) -> Iterable[str]:
             yield f"{said}: {it.packs} x {clean(p.label)} [{clean(p.sku, 40)}] {it.status} {it.score:.0f}{extra}"
     for u in result.unparsed:
         yield f"{clean(u, 80)}: not understood"
+    for r in getattr(result, "remarks", ()):
+        yield f"{clean(r, 80)}: not an item"
 
 
 def _num(x: float) -> str:

@@ -342,10 +342,12 @@ def load_stats(store) -> Stats:
     from_path = _store_path(store)
     key = str(from_path)
     seen = _loaded.get(key)
-    path = seen[0] if seen is not None else stats_path(store)
+    if seen is not None:
+        sigs = (_signature(from_path), _signature(seen[0]))
+        if sigs == seen[1] and None not in sigs:
+            return seen[2]                  # neither file changed: a batch asks once per order
+    path = stats_path(store)                # again: a link may now point elsewhere
     sigs = (_signature(from_path), _signature(path))   # taken first: a write after them is noticed
-    if seen is not None and sigs == seen[1] and None not in sigs:
-        return seen[2]                      # neither file changed: a batch asks once per order
     meta = _head_meta(from_path)
     if meta is None:
         from .store import Store

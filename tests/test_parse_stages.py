@@ -184,8 +184,11 @@ def test_parser_on_shopping_like_word_salad(text):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("no wait", ""), ("scratch that", ""), ("actually make it 18", "18"), ("no make that 2", "2"),
-    ("sorry 4", "4"), ("i mean 8", "8"), ("no 1 pound is fine", "1 pound"), ("scratch that mozzarella", "mozzarella"),
+    ("no wait", ("", True)), ("scratch that", ("", True)), ("actually make it 18", ("18", True)),
+    ("oh wait", ("", False)),
+    ("no make that 2", ("2", True)), ("sorry 4", ("4", False)), ("i mean 8", ("8", True)),
+    ("no 1 pound is fine", ("1 pound", False)), ("scratch that mozzarella", ("mozzarella", True)),
+    ("actually a dozen eggs", ("a dozen eggs", False)),
     ("3", None), ("mozzarella", None), ("actually also eggs", None), ("sorry can i also get eggs", None),
 ])
 def test_self_corrections(text, expected):
@@ -223,3 +226,27 @@ def test_corrections_in_requests(request_text, expected):
 def test_a_product_named_with_no_stays_whole():
     items = parse_request("no pulp orange juice", load_catalog()).items
     assert [(i.status, i.product.sku) for i in items] == [("matched", "OJ-TROP-52OZ")]
+
+
+@pytest.mark.parametrize("request_text, expected", [
+    # nothing said is lost: a pet name, a thank-you or a "wait" that is really an item or an addition
+    ("honey, milk, eggs", ["HONEY-12OZ", "MILK-WHOLE-1GAL", "EGG-L-12"]),
+    ("bread, milk, thanks and also butter", ["BREAD-WHITE-20OZ", "MILK-WHOLE-1GAL", "BUTTER-SALTED-1LB"]),
+    ("milk, bread, actually a dozen eggs", ["MILK-WHOLE-1GAL", "BREAD-WHITE-20OZ", "EGG-L-12"]),
+    ("milk, sorry 2 loaves of bread", ["MILK-WHOLE-1GAL", "BREAD-WHITE-20OZ"]),
+    ("milk, eggs, oh wait, also bread", ["MILK-WHOLE-1GAL", "EGG-L-12", "BREAD-WHITE-20OZ"]),
+    ("a dozen eggs, no wait, bread", ["BREAD-WHITE-20OZ"]),
+    ("2 dozen eggs, scratch that, milk", ["MILK-WHOLE-1GAL"]),
+    ("2% milk, eggs, actually skip the milk", ["EGG-L-12"]),
+    ("dish soap refill\nmilk\neggs", None),
+    ("2 tbs. olive oil", None),
+])
+def test_remarks_never_lose_an_item(request_text, expected):
+    result = parse_request(request_text, load_catalog())
+    skus = [i.product.sku if i.product else None for i in result.items]
+    if expected is None:                  # every line an item
+        assert len(skus) == request_text.count("\n") + 1 and not result.remarks, (skus, result.remarks)
+    else:
+        assert skus == expected, (skus, result.remarks, result.unparsed)
+    if request_text == "2 dozen eggs, scratch that, milk":
+        assert result.items[0].packs == 1

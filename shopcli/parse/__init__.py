@@ -18,7 +18,7 @@ from ..units import PARTS, aligned, canonical_unit, packs_for
 from ..words import lang
 from .amounts import Amount, read_amount
 from .normalize import normalize
-from .remarks import correction, negation_cut, taken_back, tells_a_story, without_letter_words
+from .remarks import ADDING_RE, correction, negation_cut, taken_back, tells_a_story, without_letter_words
 from .segment import split_items
 
 __all__ = ["parse_request", "ParsedItem", "ParseResult"]
@@ -67,11 +67,16 @@ class ParseResult:
     items: list[ParsedItem]
     unparsed: list[str]
     delivery: str | None = None          # a delivery or pickup clause said in the request
+    # words read as something other than an item: corrections ("no wait"), things not wanted ("no
+    # cheese this time"), take-backs, greetings and sign-offs, list titles, story sentences
+    remarks: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         d = {"request": self.request, "items": [i.to_dict() for i in self.items], "unparsed": self.unparsed}
         if self.delivery:
             d["delivery"] = self.delivery
+        if self.remarks:
+            d["remarks"] = self.remarks
         return d
 
 
@@ -147,19 +152,20 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
         text = text[:clause.start]
     items: list[ParsedItem] = []
     unparsed: list[str] = []
+    remarks: list[str] = []
     protector = index.protector
-    lines = without_letter_words(normalize(text), index).split("\n")
+    lines = without_letter_words(normalize(text), index, remarks).split("\n")
     for n, line in enumerate(lines):
         if line.endswith(":") and n + 1 < len(lines):
             continue                        # "Ingredients:" above a list, one item a line
         if n == 0 and len(lines) > 2 and _list_title(line, index):
-            unparsed.append(line)           # "baby stuff", "for the cat" above a list
+            remarks.append(line)            # "baby stuff", "for the cat" above a list
             continue
         if ":" in line:
             line = _HEADER_RE.sub(lambda m: _heading(m[0], m.string[m.end():], index), line)
         if " -" in line:
             line = _dash_heading(line, index)
-        parts = [[c for c in (_wanted(_strip_filler(p), index, unparsed) for p in part) if c]
+        parts = [[c for c in (_wanted(_strip_filler(p), index, remarks) for p in part) if c]
                  for part in split_items(line, protector)]
         parts = [p for p in parts if p and not _preparation(p)]      # "3 cloves garlic, minced"
         if len(parts) > 2 and len(parts[0]) == 1 and _HEADING_WORDS_RE.search(parts[0][0]) \
@@ -168,13 +174,13 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
         pending = False                     # a "no wait" still waiting for what it corrects to
         first = len(items)
         for phrase in _group(_each_after(parts), index):
-            pending = _read(phrase, index, items, unparsed, pending)
+            pending = _read(phrase, index, items, unparsed, remarks, pending)
         found = items[first:]
         if len(lines) > 1 and found and all(it.status == "unknown" and not it.problem for it in found) \
                 and tells_a_story(line):
-            unparsed.extend(it.text for it in items[first:])   # "my kid has a bake sale friday."
+            remarks.extend(it.text for it in items[first:])    # "my kid has a bake sale friday."
             del items[first:]
-    return ParseResult(request, _merge(items), unparsed, clause.text if clause else None)
+    return ParseResult(request, _merge(items), unparsed, clause.text if clause else None, remarks)
 
 
 @functools.cache
@@ -239,7 +245,7 @@ _FOR_PEOPLE_RE = lazy(r"\bfor \d{1,3}(?: [a-z]+)?$")      # "bbq for 12", "party
 # the last word of a heading before a list without a colon
 _HEADING_WORDS_RE = lazy(r"\b(?:night|dinner|lunch|breakfast|brunch|party|run|list|stuff|weekend|bbq|"
                                r"barbecue|picnic|recipe|ingredients|supplies|shopping|groceries|menu|cleaning|"
-                               r"prep|visit|trip|things|essentials|basics|staples|restock|refill|haul)$")
+                               r"prep|visit|trip|things|essentials|basics|staples|haul)$")
 _FIRST_OF_LIST_RE = lazy(r"[,;]|\band\b")
 _EACH_SPLIT_RE = lazy(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|&|or)\s+")
 _OR_RE = lazy(r"\s+or\s+")
@@ -251,7 +257,10 @@ def _list_title(line: str, index: Index) -> bool:
     line = _WEEK_NO_RE.sub("", line)        # "meal prep wk 3"
     if any(c.isdigit() for c in line) or index.is_name(line):
         return False
-    return bool(_HEADING_WORDS_RE.search(line) or _FOR_WHOM_RE.match(line))
+    if _FOR_WHOM_RE.match(line):
+        return True
+    # "dish soap refill" names a product, "baby stuff" does not
+    return bool(_HEADING_WORDS_RE.search(line)) and index.match(line).product is None
 
 
 _FOR_WHOM_RE = lazy(r"^(?:(?:things|stuff|items|bits|odds and ends) )?(?:for|to) (?:the|my|our|your|a|[a-z]+'s) "
@@ -315,58 +324,69 @@ def _reversed_order(head: str, modifier: str, index: Index) -> bool:
     return together is not None and (alone is None or together.category == alone.category)
 
 
-def _wanted(phrase: str, index: Index, unparsed: list[str]) -> str:
+def _wanted(phrase: str, index: Index, remarks: list[str]) -> str:
     """The phrase without what it says is not wanted ("coffee but not decaf" -> "coffee"); "" when
-    it wants nothing ("no cheese this time"), which is kept among the unparsed words."""
+    it wants nothing ("no cheese this time"), which is kept among the remarks."""
     if not phrase or correction(phrase) is not None:
         return phrase
     cut = negation_cut(phrase)
     if cut is None or index.is_name(phrase):
         return phrase                       # "no pulp orange juice" is a product
     if not cut:
-        unparsed.append(phrase)
+        remarks.append(phrase)
     return cut
 
 
-def _read(phrase: str, index: Index, items: list[ParsedItem], unparsed: list[str], pending: bool) -> bool:
+def _read(phrase: str, index: Index, items: list[ParsedItem], unparsed: list[str], remarks: list[str],
+          pending: bool) -> bool:
     """Read one phrase into ``items``, applying a self-correction or take-back to the items before;
     True when the phrase is a correction still waiting for what it corrects to ("no wait")."""
     if items:
         back = taken_back(phrase)
-        if back is not None and _take_back(back, index, items):
-            unparsed.append(phrase)          # "actually skip the strawberries"
+        if back is not None:
+            remarks.append(phrase)           # "actually skip the strawberries", found or not
+            _take_back(back, index, items)
             return False
-        fix = correction(phrase)
-        if fix is None and pending:
-            fix = phrase
-        if fix is not None:
-            fix = _strip_filler(fix)
-            if not fix or _CHATTER_RE.search(fix):
-                unparsed.append(phrase)      # "no wait", "wait we still have some"
-                return True
-            if _corrected(fix, phrase, index, items):
+        found = correction(phrase)
+        if found is None and pending:
+            found = (phrase, True)
+        if found is not None:
+            fix, strong = _strip_filler(found[0]), found[1]
+            if ADDING_RE.search(fix):        # "oh wait, also bread": an addition, not a correction
+                phrase = _strip_filler(ADDING_RE.sub("", fix)) or fix
+            elif not fix or _CHATTER_RE.search(fix):
+                remarks.append(phrase)       # "no wait", "wait we still have some"
+                return bool(not fix and strong)
+            elif _corrected(fix, phrase, index, items, strong):
                 return False
-            phrase = fix                     # "no wait, 2 bags of jasmine": a new item instead
-            items.pop()
+            elif strong:
+                phrase = fix                 # "no wait, 2 bags of jasmine": a new item instead
+                items.pop()
+            else:
+                phrase = fix                 # "milk, actually a dozen eggs": only an amount is corrected
     _read_phrase(phrase, index, items, unparsed)
     return False
 
 
 def _take_back(what: str, index: Index, items: list[ParsedItem]) -> bool:
-    """Drop the newest item naming the product ``what`` names; whether there was one."""
+    """Drop the newest item naming what ``what`` names (the same product, or the words said for
+    it: "skip the milk" after "2% milk"); whether there was one."""
+    from ..words import tokens
+
     target = index.match(what).product
-    if target is None:
-        return False
+    said = set(tokens(what))
     for k in range(len(items) - 1, -1, -1):
         p = items[k].product
-        if p is not None and (p.sku == target.sku or p.name == target.name):
+        if p is not None and target is not None and (p.sku == target.sku or p.name == target.name) \
+                or said and said <= set(tokens(items[k].words or items[k].text)):
             del items[k]
             return True
     return False
 
 
-def _corrected(fix: str, said: str, index: Index, items: list[ParsedItem]) -> bool:
-    """Apply "3" or "mozzarella" to the item before; False when ``fix`` is a new item of its own."""
+def _corrected(fix: str, said: str, index: Index, items: list[ParsedItem], strong: bool = True) -> bool:
+    """Apply "3" or (after a strong marker) "mozzarella" to the item before; False when ``fix`` is
+    a new item of its own."""
     amt, words = read_amount(fix)
     words = _strip_filler(words)
     prev = items[-1]
@@ -382,15 +402,24 @@ def _corrected(fix: str, said: str, index: Index, items: list[ParsedItem]) -> bo
         else:
             _add(text, prev.words or read_amount(prev.text)[1], amt, index, items)
         return True
-    if amt.said or not words:
+    if amt.said or not words or not strong:
         return False
     # "2 bags of shredded cheddar, scratch that, mozzarella": the same amount of something else,
-    # keeping what was said about it when that still names a product ("shredded mozzarella")
+    # keeping what was said about it when that still names a product ("shredded mozzarella"),
+    # never the product it replaces ("a dozen eggs, no wait, bread" is bread)
     old, _ = read_amount(prev.text)
+    if old.items:
+        old = Amount()                       # "2 dozen eggs, scratch that, milk" is not 24 gallons
     before = (prev.words or "").split()
-    tries = ([" ".join(before[:-1] + [words])] if len(before) > 1 and " " not in words else []) + \
-        ([f"{words} {prev.words}"] if prev.words and " " not in words else []) + [words]
-    best = next((t for t in tries if index.match(t, _want(old)).status == "matched"), words)
+    tries = ([" ".join(before[:-1] + [words])] if len(before) > 1 and " " not in words else []) + [words] + \
+        ([f"{words} {prev.words}"] if prev.words and " " not in words else [])
+    replaced = prev.product.sku if prev.product is not None else None
+    best = words
+    for t in tries:
+        m = index.match(t, _want(old))
+        if m.status == "matched" and m.product.sku != replaced:
+            best = t
+            break
     items.pop()
     _add(text, best, old, index, items)
     return True

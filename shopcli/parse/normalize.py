@@ -103,11 +103,17 @@ _SENTENCE_RE = re.compile(r"\b([a-z']+)\.\s+(?=[a-z])")
 # words a full stop follows without ending a sentence ("mrs. whitfield", "1 lb. ground beef")
 _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "approx", "no", "pkg", "pk",
                             "oz", "lb", "lbs", "fl", "tbsp", "tsp", "gal", "qt", "pt", "ct", "doz", "ea", "pkt",
-                            "g", "kg", "ml", "l", "sm", "med", "lg", "xl", "e", "i", "a", "p", "m", "ave", "rd"})
+                            "g", "kg", "ml", "l", "sm", "med", "lg", "xl", "e", "i", "a", "p", "m", "ave", "rd",
+                            "c", "t", "tbs", "pc", "pcs", "pkgs", "btl", "bx", "org", "reg", "lrg", "oz"})
 
 
 def _sentence_break(m: re.Match) -> str:
-    return m[0] if m[1] in _ABBREVIATIONS else m[1] + "\n"
+    from ..units import canonical_unit
+
+    word = m[1]
+    if word in _ABBREVIATIONS or canonical_unit(word) is not None or canonical_unit(word.rstrip("s")) is not None:
+        return m[0]                         # "2 tbs. olive oil", "3 cans. tomatoes"
+    return word + "\n"
 
 
 _ASCII_CONTROL_RE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
@@ -131,8 +137,8 @@ def _emoji_break(m: re.Match) -> str:
     """An emoji between two words parts them like a comma; at an edge, or by a bracket or a
     comma, it is only a space."""
     before, after = m.string[m.start() - 1:m.start()], m.string[m.end():m.end() + 1]
-    if not before or not after or before in "(\n,;" or after in "),;\n":
-        return " "
+    if not before or not after or before in "(\n,;" or after in "),;\n" or before.isdigit():
+        return " "                          # "2 🍌 bananas": the amount stays with its item
     return ", "
 
 
@@ -144,6 +150,8 @@ def _unicode_fold(text: str) -> str:
         if c in "\n\r":
             chars.append("\n")
             continue
+        if c in "\ufe0e\ufe0f\u20e3":
+            continue                         # emoji presentation selectors: "❤️" is one emoji
         cat = unicodedata.category(c)
         if cat[0] == "C" or cat == "Zl" or cat == "Zp":
             chars.append(" " if cat in ("Cc", "Zl", "Zp") else "")

@@ -57,16 +57,27 @@ _NEGATION_WORDS = frozenset("no not without minus except excluding nothing inste
                             "prefer prefers use uses eat eats drink drinks get gets".split())
 
 
-def correction(phrase: str) -> str | None:
-    """What a self-correction says instead ("no wait, 3" -> "3", "scratch that, mozzarella" ->
-    "mozzarella", "no wait" -> ""), or None when the phrase corrects nothing."""
+def correction(phrase: str) -> tuple[str, bool] | None:
+    """What a self-correction says instead, and whether it may replace a product (a strong marker
+    such as "no wait", "scratch that") or only an amount ("sorry 4", "actually 2 dozen"):
+    "no wait, 3" -> ("3", True), "sorry 4" -> ("4", False), "no wait" -> ("", True); None when
+    the phrase corrects nothing."""
     if phrase.split(" ", 1)[0].rstrip(",.!-") not in _MARKER_FIRST:
         return None
-    m = _MARKER_RE.match(phrase) or _WEAK_AMOUNT_RE.match(phrase)
+    m = _MARKER_RE.match(phrase)
+    # "scratch that", "I mean", "no wait" may replace the product; "oh wait", "hold on" and the weak
+    # markers only an amount ("oh wait, bread" adds bread)
+    strong = m is not None and not _ONLY_WAIT_RE.fullmatch(m.group(0))
+    m = m or _WEAK_AMOUNT_RE.match(phrase)
     if m is None or not m.group(0).strip(" ,.!-"):
         return None
     rest = phrase[m.end():].strip(" ,.!:-")
-    return _SETTLED_RE.sub("", rest).strip()
+    return _SETTLED_RE.sub("", rest).strip(), strong
+
+
+_ONLY_WAIT_RE = lazy(r"(?:(?:oh|oops|whoops|um|uh|wait|hold on|actually)\b[\s,.!:-]*)+")
+# what follows "oh wait" that adds rather than corrects: "oh wait, also bread", "wait, i need eggs too"
+ADDING_RE = lazy(r"^(?:also|and|plus|too|another|i (?:also )?need|we (?:also )?need|add|i forgot)\b")
 
 
 def taken_back(phrase: str) -> str | None:
@@ -109,20 +120,38 @@ _SIGN_OFF_FIRST = frozenset("love lots all thanks thank thx cheers regards kind 
                             "many ta".split())
 
 
-def without_letter_words(text: str, index) -> str:
-    """A message without its greeting and its sign-off (never when they name products)."""
+def without_letter_words(text: str, index, remarks: list[str]) -> str:
+    """A message without its greeting and its sign-off, which go to ``remarks`` (never when
+    they might name a product: "honey, milk", "milk, eggs, best foods mayo")."""
     m = _GREETING_RE.match(text) if text.split(" ", 1)[0].rstrip(",!:-") in _GREETING_FIRST else None
-    if m and not index.is_name((m["name"] or "").strip() or "-"):     # "hey milk, eggs" keeps its milk
-        text = text[m.end():]
+    if m:
+        words = m[0].strip(" ,!:-")
+        name = (m["name"] or "").strip()
+        if not (index.is_name(name or "-") or index.is_name(words)):   # "hey milk, eggs" keeps its milk
+            remarks.append(words)
+            text = text[m.end():]
     for _ in range(2):                      # "thank you sweetheart, love mom"
         start = max(0, len(text) - 60)       # a sign-off is short: look at the end only
         if _SIGN_OFF_FIRST.isdisjoint(text[start:].replace(",", " ").split()):
             break
         m = _SIGN_OFF_RE.search(text, start)
-        if m is None or m.start() == 0 or index.match(m[0].strip(" ,.!\n")).status == "matched":
+        if m is None or m.start() == 0:
             break
+        said = m[0].strip(" ,.!\n")
+        after = said.split(None, 1)[1] if " " in said else ""
+        if "and" in said.split() or any(_names_something(x, index) for x in (said, after) if x):
+            break                           # "love the cheese", "thanks and also butter": an item
+        remarks.append(said)
         text = text[:m.start()].rstrip(" ,")
     return text
+
+
+def _names_something(words: str, index) -> bool:
+    """Whether words the catalog knows (no typo guessing: "grandma" is not granola) name a product."""
+    from ..words import tokens
+
+    known = [t for t in tokens(words) if t not in ("love", "thank", "thanks", "you", "best", "cheers", "regards")]
+    return bool(known) and all(index.df(t) for t in known) and index.match(words).status != "unknown"
 
 
 def tells_a_story(line: str) -> bool:
