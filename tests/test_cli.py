@@ -342,3 +342,12 @@ def test_order_beyond_stock_is_refused_with_the_number_left(env, tmp_path, monke
     assert run("order", "--yes", "2 garlic").exit_code == 0
     r = run("order", "--yes", "garlic")
     assert r.exit_code == 1 and "out of stock" in r.stderr
+
+
+def test_a_self_correction_is_not_a_problem_item(env):
+    r = shop("order", "--yes", "--json", "2 milk, no wait, 3")
+    assert r.returncode == 0, r.stderr
+    order = json.loads(r.stdout)
+    assert [(line["sku"], line["packs"]) for line in order["lines"]] == [("MILK-WHOLE-1GAL", 3)]
+    parsed = json.loads(run("parse", "--json", "milk, no cheese this time").stdout)
+    assert parsed["remarks"] == ["no cheese"] and parsed["unparsed"] == []
