@@ -194,7 +194,7 @@ def _preparation(part: list[str]) -> bool:
     return all(w in words for phrase in part for w in phrase.split())
 
 
-_EACH_AFTER_RE = re.compile(r"^(?P<amount>.+?)\s+each$")
+_EACH_AFTER_RE = re.compile(r"^(?P<amount>.+?)\s+(?:of\s+)?each$")
 
 
 def _each_after(parts: list[list[str]]) -> list[list[str]]:
@@ -620,6 +620,10 @@ def _share_noun(parts: list[str], index: Index) -> list[str]:
     def shared(p: str) -> str:
         if len(p.split()) == 1 and _borrows(p, tail, index):
             return f"{p} {tail}"
+        if index.is_name(f"{p} {tail}"):
+            return f"{p} {tail}"             # "strawberry or grape jam"
+        if " " in p and index.is_name(p):
+            return p                         # "hot dogs and hot dog buns": a product of its own
         # "steel cut or old fashioned oats": the shortest tail that makes a name
         return next((f"{p} {t}" for t in reversed(tails) if index.is_name(f"{p} {t}")), p)
 
