@@ -78,21 +78,21 @@ def main() -> None:
         r = run(["orders", "import", str(dump)], env)
         print(f"import {a.big} orders: {time.perf_counter() - t0:.2f} s ({r.stdout.decode().strip()}), "
               f"store {big.stat().st_size / 1e6:.0f} MB")
-        times = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            r = run(["orders", "list", "--status", "placed"], env)
-            times.append(time.perf_counter() - t0)
-        n = r.stdout.count(b"\n")
-        print(f"orders list --status placed on {a.big} orders: {statistics.median(times):.2f} s median of 5 "
-              f"({min(times):.2f}-{max(times):.2f}; {n} lines)")
-        times = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            r = run(["order", "--yes", "--json", "a dozen eggs"], env)
-            times.append(time.perf_counter() - t0)
-        print(f"one order as its own process on {a.big} orders: {statistics.median(times):.2f} s median of 5 "
-              f"({min(times):.2f}-{max(times):.2f}; exit {r.returncode})")
+        r, spread = timed(["orders", "list", "--status", "placed"], env)
+        lines = r.stdout.count(b"\n")
+        print(f"orders list --status placed on {a.big} orders: {spread}; {lines} lines)")
+        r, spread = timed(["order", "--yes", "--json", "a dozen eggs"], env)
+        print(f"one order as its own process on {a.big} orders: {spread}; exit {r.returncode})")
+
+
+def timed(args: list[str], env: dict, runs: int = 5) -> tuple[subprocess.CompletedProcess, str]:
+    """The last run of a command run ``runs`` times, and "median s median of N (min-max" of them."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        r = run(args, env)
+        times.append(time.perf_counter() - t0)
+    return r, f"{statistics.median(times):.2f} s median of {runs} ({min(times):.2f}-{max(times):.2f}"
 
 
 if __name__ == "__main__":
