@@ -9,7 +9,6 @@ through `shop parse --json` on standard input, and whole-process time of
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import statistics

@@ -248,35 +248,29 @@ def _by_first_word() -> tuple[dict[str, list[int]], list[int]]:
 
 def _first_words(source: str) -> set[str] | None:
     """The words a turn matching this pattern can start with; None when a slot may come first."""
-    words: set[str] = set()
-    for tok in _TOKEN_RE.findall(source):
-        if tok[0] == "{":
-            return None
-        if tok[0] not in "[(":
-            return words | {tok}
-        alts = [a.strip() for a in tok[1:-1].split("|")]
-        if any(a.startswith("{") for a in alts):
-            return None
-        words.update(a.split()[0] for a in alts if a)
-        if tok[0] == "(":
-            return words
-    return words
+    return _edge_words(_TOKEN_RE.findall(source), 0)
 
 
 def _last_words(source: str) -> set[str] | None:
     """The words a turn matching this pattern can end with; None when a slot may come last."""
+    return _edge_words(list(reversed(_TOKEN_RE.findall(source))), -1)
+
+
+def _edge_words(toks: list[str], end: int) -> set[str] | None:
+    """The first (``end`` 0) or last (-1) words of the pattern tokens, read from that end."""
     words: set[str] = set()
-    for tok in reversed(_TOKEN_RE.findall(source)):
+    for tok in toks:
         if tok[0] == "{":
             return None
         if tok[0] not in "[(":
             return words | {tok}
         alts = [a.strip() for a in tok[1:-1].split("|")]
-        if any(a.endswith("}") for a in alts):
+        if any(a.startswith("{") if end == 0 else a.endswith("}") for a in alts):
             return None
-        words.update(a.split()[-1] for a in alts if a)
+        words.update(a.split()[end] for a in alts if a)
         if tok[0] == "(":
             return words
+    return words
     return words
 
 

@@ -90,8 +90,8 @@ def _shelf_words() -> dict[str, str]:
     from .words import lang
 
     out: dict[str, str] = {}
-    for word in lang().get("matching", {}).get("shelf_words", []):
-        for cat in lang()["matching"]["shelf_words"][word]:
+    for word, categories in lang().get("matching", {}).get("shelf_words", {}).items():
+        for cat in categories:
             out[key(cat)] = key(word)
     return out
 

@@ -18,3 +18,17 @@ def _private_cache_dir(tmp_path_factory):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+
+
+@pytest.fixture
+def path(tmp_path):
+    """Where a test's store lives (not created)."""
+    return tmp_path / "orders.json"
+
+
+@pytest.fixture
+def store(path):
+    """A store at ``path``; a module may define its own."""
+    from shopcli.store import Store
+
+    return Store(path)

@@ -62,16 +62,6 @@ def assert_one_line_error(exc: DataError, path: Path) -> None:
     assert exc.exit_code == 3
 
 
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "orders.json"
-
-
-@pytest.fixture
-def store(path: Path) -> Store:
-    return Store(path)
-
-
 # --------------------------------------------------------------------------- basics
 
 

@@ -29,16 +29,6 @@ CLOCK = datetime.fromisoformat("2026-11-23T14:03:00+00:00")
 
 
 @pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "orders.json"
-
-
-@pytest.fixture
-def store(path: Path) -> Store:
-    return Store(path)
-
-
-@pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the tables parsed lazily (from a verified file) during the test."""
     seen: list[str] = []

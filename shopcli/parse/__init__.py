@@ -428,8 +428,10 @@ def _corrected(fix: str, said: str, index: Index, items: list[ParsedItem], stron
 def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: list[str]) -> None:
     if ":" in clean:
         m = _NAME_COLON_RE.match(clean)
-        if m and not read_amount(m["amount"])[1] and read_amount(m["amount"])[0].said:
-            clean = f"{m['amount']} {m['name']}"       # "eggs: a dozen"
+        if m:
+            said, left = read_amount(m["amount"])
+            if said.said and not left:
+                clean = f"{m['amount']} {m['name']}"   # "eggs: a dozen"
     m = _REPEAT_RE.match(clean)
     if m and items:
         amt, _ = read_amount(m["n"] or m["m"])

@@ -18,9 +18,11 @@ _MARKER_RE = lazy(rf"^(?:{_WEAK}\b[\s,.!-]*)*{_STRONG}\b[\s,.!:-]*(?:{_STRONG}\b
 _WEAK_AMOUNT_RE = lazy(
     rf"^(?:{_WEAK}\b[\s,.!-]*)+(?=(?:the |just |only )?(?:\d|a |an |half |one |two |three |four |five |six "
     r"|seven |eight |nine |ten |twelve |a dozen|dozen))")
+# a marker that only pauses ("oh wait", "hold on"): what follows corrects no product
+_ONLY_WAIT_RE = lazy(r"(?:(?:oh|oops|whoops|um|uh|wait|hold on|actually)\b[\s,.!:-]*)+")
 # "… is fine", "… will do", "… instead": said after the corrected amount
 _SETTLED_RE = lazy(r"\s+(?:is|are|will|would|should)\s+(?:fine|enough|plenty|do|be (?:fine|enough|plenty))$"
-                         r"|\s+instead$|\s+(?:please|thanks)$")
+                   r"|\s+instead$|\s+(?:please|thanks)$")
 
 _TAKE_BACK_RE = lazy(
     r"^(?:(?:actually|wait|sorry|oh|on second thought)[\s,]+)*"
@@ -39,10 +41,6 @@ _NEGATED_TAIL_RE = lazy(
     # "the rye bread your father likes": who it is for is not what it is
     r"|\s+(?:that\s+|which\s+)?(?:your|my|his|her|our|their|the)\s+[a-z']+\s+(?:likes?|loves?|wants?|prefers?|"
     r"uses?|eats?|drinks?|usually gets?|always gets?)$")
-
-
-_NEGATION_HINT_RE = lazy(r"\b(?:no|not|without|instead|likes?|loves?|wants?|prefers?|uses?|eats?|drinks?|"
-                               r"gets?)\b")
 
 
 # the words those can start with: most phrases are checked with one set look-up
@@ -75,7 +73,6 @@ def correction(phrase: str) -> tuple[str, bool] | None:
     return _SETTLED_RE.sub("", rest).strip(), strong
 
 
-_ONLY_WAIT_RE = lazy(r"(?:(?:oh|oops|whoops|um|uh|wait|hold on|actually)\b[\s,.!:-]*)+")
 # what follows "oh wait" that adds rather than corrects: "oh wait, also bread", "wait, i need eggs too"
 ADDING_RE = lazy(r"^(?:also|and|plus|too|another|i (?:also )?need|we (?:also )?need|add|i forgot)\b")
 
@@ -99,8 +96,6 @@ def negation_cut(phrase: str) -> str | None:
         return None
     if _NOT_WANTED_RE.match(phrase):
         return ""
-    if not _NEGATION_HINT_RE.search(phrase):
-        return None
     cut = _NEGATED_TAIL_RE.sub("", phrase).strip(" ,-")
     return cut if cut != phrase else None
 
