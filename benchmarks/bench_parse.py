@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from common import byte_compile  # noqa: E402
-from shopcli.catalog import load_catalog  # noqa: E402
-from shopcli.parse import parse_request  # noqa: E402
+from shopcli.catalog.load import load_catalog  # noqa: E402
+from shopcli.parse.pipeline import parse_request  # noqa: E402
 
 TEMPLATES = ["{n} {name}", "a {name}", "{n} bags of {name}", "{name} x{n}", "{n} {name} and {m} {name2}",
              "can I get {n} {name}, {name2} and a {name3} please", "half a dozen {name}", "{n} lb {name}",
@@ -49,7 +49,7 @@ def requests(catalog, n: int, seed: int = 1) -> list[str]:
 def in_process(catalog, reqs: list[str], runs: int = 5) -> float:
     """Steady-state requests/s: after a warm-up on other requests (imports, regex compilation), every
     cache of matches and phrases cleared before each run; the best of ``runs``."""
-    from shopcli.parse import _strip_filler
+    from shopcli.parse.pipeline import _strip_filler
     from shopcli.parse.amounts import _read_amount
 
     index = catalog.index  # build outside the timing

@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from common import byte_compile  # noqa: E402
-from shopcli import assistant  # noqa: E402
-from shopcli.parse import parse_request  # noqa: E402
+from shopcli.chat import assistant  # noqa: E402
+from shopcli.parse.pipeline import parse_request  # noqa: E402
 from shopcli.settings import Settings  # noqa: E402
 from shopcli.parse.normalize import check_request  # noqa: E402
 from shopcli.render import Output  # noqa: E402
-from shopcli.transcript import ReplaySession, read_transcript, record, replay, run_replay  # noqa: E402
+from shopcli.chat.transcript import ReplaySession, read_transcript, record, replay, run_replay  # noqa: E402
 
 NOW = "2026-11-23T14:03:00+00:00"
 ITEMS = ["rice", "eggs", "milk", "bananas", "bread", "olive oil", "oat milk", "spaghetti", "ground beef",
@@ -71,7 +71,7 @@ def main() -> None:
     ap.add_argument("--turns", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=5, help="timed runs of each (the best counts)")
     args = ap.parse_args()
-    gc.disable()                       # as the shop command runs (see shopcli.cli.main)
+    gc.disable()                       # as the shop command runs (see shopcli.cli.app.main)
     rng = random.Random(7)
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as tmp:
         folder = Path(tmp)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from common import byte_compile  # noqa: E402
-from shopcli.catalog import load_catalog  # noqa: E402
+from shopcli.catalog.load import load_catalog  # noqa: E402
 
 SHOP = [sys.executable, "-m", "shopcli"]
 

@@ -33,10 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from common import byte_compile  # noqa: E402
-from shopcli import suggest as engine  # noqa: E402
-from shopcli.catalog import Catalog, load_catalog  # noqa: E402
+from shopcli.suggest import engine  # noqa: E402
+from shopcli.catalog.load import Catalog, load_catalog  # noqa: E402
 from shopcli.errors import DataError  # noqa: E402
-from shopcli.parse import parse_request  # noqa: E402
+from shopcli.parse.pipeline import parse_request  # noqa: E402
 
 K = 5
 RECIPES = {
@@ -268,9 +268,9 @@ def timing(catalog: Catalog, orders: list[dict], calls: int = 2000) -> dict:
 
 def cli_timing(catalog_path: str | None, orders: list[dict], runs: int = 21) -> dict:
     """Time `shop suggest --json --sku X` and `shop parse --json` on a store holding ``orders``."""
-    from shopcli.orders import import_orders
+    from shopcli.orders.lifecycle import import_orders
     from shopcli.settings import parse_now
-    from shopcli.store import Store
+    from shopcli.store.db import Store
 
     catalog = load_catalog(catalog_path)
     with tempfile.TemporaryDirectory() as tmp:

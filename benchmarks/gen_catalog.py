@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from shopcli.catalog import load_catalog  # noqa: E402
+from shopcli.catalog.load import load_catalog  # noqa: E402
 
 BRANDS = [f"{a}{b}" for a in ("Green", "Sun", "Blue", "Happy", "Golden", "Prairie", "Harbor", "Maple", "Stone",
                                "River", "North", "Valley", "Cedar", "Oak", "Silver", "Bright", "Fresh", "True",

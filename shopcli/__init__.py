@@ -16,15 +16,15 @@ __all__ = ["__version__", "parse_request", "ParseResult", "ParsedItem", "load_ca
 def __getattr__(name: str):
     # Imported on first use so that `shop --help` and `import shopcli` stay fast.
     if name in ("parse_request", "ParseResult", "ParsedItem"):
-        from . import parse
+        from .parse import pipeline as parse
 
         return getattr(parse, name)
     if name in ("load_catalog", "Catalog", "Product"):
-        from . import catalog
+        from .catalog import load as catalog
 
         return getattr(catalog, name)
     if name == "Store":
-        from .store import Store
+        from .store.db import Store
 
         return Store
     raise AttributeError(f"module 'shopcli' has no attribute {name!r}")

@@ -1,3 +1,3 @@
-from shopcli.cli import main
+from shopcli.cli.app import main
 
 main()

@@ -140,7 +140,7 @@ class Settings:
     @property
     def catalog(self):
         if self._catalog is None:
-            from .catalog_cache import open_catalog
+            from .catalog.cache import open_catalog
 
             self._catalog = open_catalog(self.catalog_source)
         return self._catalog
@@ -148,7 +148,7 @@ class Settings:
     @property
     def store(self):
         if self._store is None:
-            from .store import Store
+            from .store.db import Store
 
             self._store = Store(self.db_path)
         return self._store

@@ -29,6 +29,6 @@ def path(tmp_path):
 @pytest.fixture
 def store(path):
     """A store at ``path``; a module may define its own."""
-    from shopcli.store import Store
+    from shopcli.store.db import Store
 
     return Store(path)

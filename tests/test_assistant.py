@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from shopcli.assistant import PREFERENCES, Assistant, run_chat
+from shopcli.chat.assistant import PREFERENCES, Assistant, run_chat
 from shopcli.render import Output
 from shopcli.settings import Settings
 
@@ -39,7 +39,7 @@ def test_same_turns_same_answers_ids_included(tmp_path):
 
 
 def test_checkout_places_a_real_order_priced_like_shop_order(settings):
-    from shopcli.orders import build_order, list_orders
+    from shopcli.orders.lifecycle import build_order, list_orders
 
     bot = Assistant(settings)
     bot.turn("two bags of rice and a dozen eggs")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from shopcli.catalog import load_catalog
-from shopcli.catalog_cache import CachedCatalog, open_catalog
-from shopcli.parse import parse_request
+from shopcli.catalog.load import load_catalog
+from shopcli.catalog.cache import CachedCatalog, open_catalog
+from shopcli.parse.pipeline import parse_request
 
 REQUESTS = ["two bags of rice and a dozen eggs", "a gallon of milk", "salt and pepper chips", "mac and cheese",
             "yellow or white onions", "bananna, brocoli and chiken breast", "rice, jasmine", "2 unobtainium",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from shopcli.cli import app
+from shopcli.cli.app import app
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.json"
@@ -34,7 +34,7 @@ def env(tmp_path, monkeypatch):
 
 
 def run(*args: str, input: str | None = None):
-    from shopcli import cli
+    from shopcli.cli import app as cli
 
     runner = CliRunner()
     return runner.invoke(app, list(args), input=input, catch_exceptions=False, prog_name="shop")
@@ -295,9 +295,9 @@ def test_rich_markup_in_catalog_names_is_literal(env, tmp_path):
 
 
 def test_interactive_repair_asks_and_resolves(env, monkeypatch):
-    from shopcli import ordering
-    from shopcli import orders as core
-    from shopcli.catalog import load_catalog
+    from shopcli.cli import ordering
+    from shopcli.orders import lifecycle as core
+    from shopcli.catalog.load import load_catalog
     from shopcli.render import Output
     import io
     from datetime import datetime, timezone

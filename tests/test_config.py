@@ -12,8 +12,8 @@ from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
 from shopcli import config as cfg
-from shopcli.catalog import default_catalog_path
-from shopcli.cli import app
+from shopcli.catalog.load import default_catalog_path
+from shopcli.cli.app import app
 from shopcli.errors import DataError, UsageError
 from shopcli.settings import Settings, default_db_path
 

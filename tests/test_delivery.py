@@ -1,4 +1,4 @@
-"""Tests for shopcli.delivery: delivery windows, clauses and pickup stores."""
+"""Tests for shopcli.parse.delivery: delivery windows, clauses and pickup stores."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shopcli.delivery import (
+from shopcli.parse.delivery import (
     Clause,
     PickupStore,
     Window,

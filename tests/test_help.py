@@ -18,7 +18,7 @@ import typer
 from typer.testing import CliRunner
 
 from shopcli import __version__
-from shopcli.cli import GUIDE, app
+from shopcli.cli.app import GUIDE, app
 
 DATA = Path(__file__).parent / "data"
 NOW = "2026-11-23T14:03:00+00:00"
@@ -177,7 +177,7 @@ LONG = "[red]Evil[/red] " + "Extraordinarily Long Artisanal Sourdough " * 10
 
 @pytest.fixture
 def odd_catalog(tmp_path):
-    from shopcli.catalog import load_catalog
+    from shopcli.catalog.load import load_catalog
 
     path = tmp_path / "odd.json"
     path.write_text(json.dumps([
@@ -201,7 +201,7 @@ def plain(text: str) -> str:
 def order_doc(odd_catalog):
     from datetime import datetime
 
-    from shopcli.orders import build_order
+    from shopcli.orders.lifecycle import build_order
 
     doc = build_order(LONG, [(odd_catalog.by_sku["LONG-1"], 2), (odd_catalog.by_sku["EGG-L-12"], 1)],
                       datetime.fromisoformat(NOW), None)
@@ -210,7 +210,7 @@ def order_doc(odd_catalog):
 
 @pytest.mark.parametrize("width", [40, 60, 80, 120])
 def test_tables_fit_the_terminal_and_keep_text_literal(odd_catalog, width, monkeypatch):
-    from shopcli.parse import parse_request
+    from shopcli.parse.pipeline import parse_request
 
     monkeypatch.setenv("NO_COLOR", "1")
     result = parse_request("2 sourdough and a dozen eggs", odd_catalog)
@@ -232,7 +232,7 @@ def test_tables_fit_the_terminal_and_keep_text_literal(odd_catalog, width, monke
 
 
 def test_colour_on_a_terminal_none_when_piped(odd_catalog, monkeypatch):
-    from shopcli.parse import parse_request
+    from shopcli.parse.pipeline import parse_request
     from shopcli.render import Output
 
     result = parse_request("a dozen eggs", odd_catalog)
@@ -265,7 +265,7 @@ def test_plain_receipt_is_stable_and_literal(odd_catalog):
 
 IMPORTS = """
 import sys
-from shopcli import cli
+from shopcli.cli import app as cli
 try:
     cli.main(sys.argv[1:])
 except SystemExit:
@@ -275,10 +275,10 @@ print(" ".join(sorted(m for m in sys.modules if m.startswith("shopcli"))), file=
 
 
 @pytest.mark.parametrize("args, absent, drop", [
-    (["--help"], {"shopcli.config", "shopcli.stats", "shopcli.parse", "shopcli.catalog", "shopcli.store"}, ()),
-    (["parse", "--json", "milk"], {"shopcli.config", "shopcli.stats", "shopcli.store"}, ()),
-    (["parse", "--json", "milk"], {"shopcli.config", "shopcli.stats", "shopcli.store"}, ("SHOPCLI_CATALOG",)),
-    (["orders", "--help"], {"shopcli.config", "shopcli.stats", "shopcli.parse"}, ()),
+    (["--help"], {"shopcli.config", "shopcli.orders.spending", "shopcli.parse.pipeline", "shopcli.catalog.load", "shopcli.store.db"}, ()),
+    (["parse", "--json", "milk"], {"shopcli.config", "shopcli.orders.spending", "shopcli.store.db"}, ()),
+    (["parse", "--json", "milk"], {"shopcli.config", "shopcli.orders.spending", "shopcli.store.db"}, ("SHOPCLI_CATALOG",)),
+    (["orders", "--help"], {"shopcli.config", "shopcli.orders.spending", "shopcli.parse.pipeline"}, ()),
 ])
 def test_commands_import_only_what_they_need(env, args, absent, drop):
     """Without a config file, not even the config module is loaded to find that out."""
@@ -286,4 +286,4 @@ def test_commands_import_only_what_they_need(env, args, absent, drop):
     r = subprocess.run([sys.executable, "-c", IMPORTS, *args], capture_output=True, text=True, timeout=60,
                        env=environ)
     loaded = set(r.stderr.split())
-    assert "shopcli.cli" in loaded and not (loaded & absent), loaded & absent
+    assert "shopcli.cli.app" in loaded and not (loaded & absent), loaded & absent

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from shopcli.catalog_cache import open_catalog
-from shopcli.intents import (Context, Filters, Preference, intent_names, normalize_turn, read_filters, read_number,
+from shopcli.catalog.cache import open_catalog
+from shopcli.chat.intents import (Context, Filters, Preference, intent_names, normalize_turn, read_filters, read_number,
                              read_preference, understand)
 
 IN_CART = {"eggs", "rice", "milk", "peanut butter"}
@@ -179,7 +179,7 @@ def test_add_carries_the_parse(ctx):
 
 
 def test_every_intent_has_a_handler():
-    from shopcli.assistant import Assistant
+    from shopcli.chat.assistant import Assistant
 
     for name in intent_names() + ["add", "unclear"]:
         assert hasattr(Assistant, f"_on_{name}"), name

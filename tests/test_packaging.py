@@ -24,7 +24,7 @@ def test_pyproject_ships_the_catalog_and_the_command():
     wheel = meta["tool"]["hatch"]["build"]["targets"]["wheel"]
     assert wheel["force-include"] == {"catalog": "shopcli/_catalog"}
     assert wheel["packages"] == ["shopcli"]
-    assert meta["project"]["scripts"] == {"shop": "shopcli.cli:main"}
+    assert meta["project"]["scripts"] == {"shop": "shopcli.cli.app:main"}
     assert "completions" in meta["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
 
 
@@ -71,10 +71,10 @@ def test_wheel_carries_catalog_stores_and_word_lists(wheel):
     shipped = {p.name for p in (ROOT / "catalog").iterdir() if p.suffix in (".json", ".csv", ".toml")}
     assert {f"shopcli/_catalog/{n}" for n in shipped} <= names
     assert "shopcli/_catalog/stores.toml" in names
-    assert {"shopcli/lang/en.toml", "shopcli/cli.py", "shopcli/__main__.py", "shopcli/config.py",
+    assert {"shopcli/lang/en.toml", "shopcli/cli/app.py", "shopcli/__main__.py", "shopcli/config.py",
             "shopcli/stats.py"} <= names
     entry = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "shop = shopcli.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    assert "shop = shopcli.cli.app:main" in zipfile.ZipFile(wheel).read(entry).decode()
     assert not any(n.startswith(("tests/", "catalog/")) for n in names)
 
 
@@ -87,7 +87,7 @@ def test_wheel_alone_works_outside_the_repository(wheel, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPCLI_")}
     env.update(PYTHONPATH=str(site), SHOPCLI_CACHE_DIR=str(tmp_path / "cache"),
                SHOPCLI_CONFIG=str(tmp_path / "config.toml"), SHOPCLI_DB=str(tmp_path / "orders.json"))
-    probe = ("import shopcli, shopcli.catalog as c; print(shopcli.__file__); print(c.default_catalog_path())")
+    probe = ("import shopcli, shopcli.catalog.load as c; print(shopcli.__file__); print(c.default_catalog_path())")
     r = subprocess.run([sys.executable, "-c", probe], cwd=work, env=env, capture_output=True, text=True, timeout=60)
     module, catalog = r.stdout.split()
     assert module.startswith(str(site)) and catalog == str(site / "shopcli" / "_catalog")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from shopcli.catalog import load_catalog
-from shopcli.parse import parse_request
+from shopcli.catalog.load import load_catalog
+from shopcli.parse.pipeline import parse_request
 
 DATA = Path(__file__).parent / "data"
 CORPORA = [DATA / "parse_corpus.txt"] + sorted(DATA.glob("parse_heldout*.txt"))

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from shopcli.catalog import load_catalog
-from shopcli.parse import parse_request
+from shopcli.catalog.load import load_catalog
+from shopcli.parse.pipeline import parse_request
 from shopcli.parse.amounts import read_amount
 from shopcli.parse.normalize import normalize
 from shopcli.parse.remarks import correction, negation_cut, taken_back
-from shopcli.units import Size, packs_for, parse_size
+from shopcli.catalog.units import Size, packs_for, parse_size
 
 MINI = load_catalog(Path(__file__).parent / "data" / "mini.json")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from shopcli.cli import app
+from shopcli.cli.app import app
 from shopcli.render import Output, bar, stats_lines
-from shopcli.stats import compute_stats, next_period, period_start
+from shopcli.orders.spending import compute_stats, next_period, period_start
 
 DATA = Path(__file__).parent / "data"
 NOW = "2026-11-23T14:03:00+00:00"
@@ -205,7 +205,7 @@ class Tty(io.StringIO):
 @pytest.mark.parametrize("width", [40, 60, 100])
 def test_stats_on_a_terminal_fits_its_width_and_text_stays_literal(store, width, monkeypatch):
     from shopcli.settings import Settings
-    from shopcli.store import Store
+    from shopcli.store.db import Store
 
     monkeypatch.setenv("NO_COLOR", "1")
     orders = Store(store["SHOPCLI_DB"]).table("orders")

@@ -1,4 +1,4 @@
-"""Tests of shopcli.store: the order store must never lose or corrupt an order."""
+"""Tests of shopcli.store.db: the order store must never lose or corrupt an order."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
-from shopcli import store as store_module
+from shopcli.store import db as store_module
 from shopcli.errors import DataError
-from shopcli.store import SCHEMA_VERSION, Store
+from shopcli.store.db import SCHEMA_VERSION, Store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -547,7 +547,7 @@ def test_lock_timeout(path: Path) -> None:
 WORKER = textwrap.dedent(
     """
     import sys
-    from shopcli.store import Store
+    from shopcli.store.db import Store
     store = Store(sys.argv[1], lock_timeout=60)
     for _ in range(int(sys.argv[2])):
         with store.transaction() as tx:
@@ -574,7 +574,7 @@ def test_concurrent_processes_lose_nothing(path: Path) -> None:
 KILLED = textwrap.dedent(
     """
     import sys
-    from shopcli.store import Store
+    from shopcli.store.db import Store
     store = Store(sys.argv[1])
     while True:
         with store.transaction() as tx:

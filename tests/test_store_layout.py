@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tinydb import TinyDB
 
-from shopcli import store as store_module
-from shopcli.catalog import load_catalog
+from shopcli.store import db as store_module
+from shopcli.catalog.load import load_catalog
 from shopcli.errors import DataError
-from shopcli.orders import cancel_order, draft_order, place_orders
-from shopcli.store import Store
+from shopcli.orders.lifecycle import cancel_order, draft_order, place_orders
+from shopcli.store.db import Store
 
 CLOCK = datetime.fromisoformat("2026-11-23T14:03:00+00:00")
 

@@ -9,12 +9,12 @@ from datetime import datetime
 import pytest
 from typer.testing import CliRunner
 
-from shopcli import suggest as sg
-from shopcli.catalog import load_catalog
-from shopcli.cli import app
+from shopcli.suggest import engine as sg
+from shopcli.catalog.load import load_catalog
+from shopcli.cli.app import app
 from shopcli.errors import NotDone
-from shopcli.orders import cancel_order, draft_order, import_orders, place_orders
-from shopcli.store import Store
+from shopcli.orders.lifecycle import cancel_order, draft_order, import_orders, place_orders
+from shopcli.store.db import Store
 
 NOW = "2026-11-23T14:03:00+00:00"
 CLOCK = datetime.fromisoformat(NOW)

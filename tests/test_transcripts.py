@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from shopcli.cli import app
+from shopcli.cli.app import app
 from shopcli.render import Output
 from shopcli.settings import Settings
-from shopcli.transcript import (format_transcript, parse_transcript, read_transcript, record,
+from shopcli.chat.transcript import (format_transcript, parse_transcript, read_transcript, record,
                                 replay, run_replay)
 
 HERE = Path(__file__).parent
@@ -39,7 +39,7 @@ def test_transcript_replays_perfectly(path, settings):
 
 
 def test_the_transcripts_cover_every_intent(settings):
-    from shopcli.intents import Context, intent_names, understand
+    from shopcli.chat.intents import Context, intent_names, understand
 
     catalog = settings.catalog
     seen = set()
@@ -179,7 +179,7 @@ def test_format_round_trip_and_escapes(tmp_path):
 
 
 def test_record_writes_the_starting_state(tmp_path, settings):
-    from shopcli.orders import import_orders
+    from shopcli.orders.lifecycle import import_orders
 
     store = settings.store
     import_orders(store, ['{"id": "ORD-000007", "lines": [{"sku": "EGG-L-12", "packs": 1}]}'], settings.catalog,
@@ -198,7 +198,7 @@ def test_record_writes_the_starting_state(tmp_path, settings):
 
 
 def test_record_keeps_the_store_counter(tmp_path, settings):
-    from shopcli.orders import build_order, place_orders
+    from shopcli.orders.lifecycle import build_order, place_orders
 
     store = settings.store
     doc = build_order("", [(settings.catalog.by_sku["EGG-L-12"], 1)], settings.now, None)

@@ -19,9 +19,9 @@ from array import array
 from decimal import Decimal
 from pathlib import Path
 
-from . import __version__
-from .catalog import Catalog, Product, catalog_files, default_catalog_path, load_catalog
-from .errors import DataError
+from .. import __version__
+from .load import Catalog, Product, catalog_files, default_catalog_path, load_catalog
+from ..errors import DataError
 from .match import STOP, Matcher, product_keys, set_key
 from .units import parse_size
 
@@ -44,7 +44,7 @@ def cache_dir() -> Path:
 def catalog_signature(source: Path) -> str:
     """What a cache derived from the catalog at ``source`` depends on: each file's path, size and
     modification time, and this version of shopcli. Raises OSError."""
-    words = Path(__file__).with_name("lang") / "en.toml"   # the words behind every key
+    words = Path(__file__).parent.parent / "lang" / "en.toml"   # the words behind every key
     parts = [f"shopcli {__version__} format {FORMAT}", f"{words.stat().st_size}\t{words.stat().st_mtime_ns}"]
     for f in catalog_files(source):
         st = f.stat()

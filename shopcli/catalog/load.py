@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import DataError
+from ..errors import DataError
 from .units import Size, parse_size
 
 __all__ = ["Product", "Catalog", "load_catalog", "default_catalog_path", "catalog_files"]
@@ -87,7 +87,7 @@ class Catalog:
 
 def default_catalog_path() -> Path:
     """The catalog shipped with the package (in the wheel) or in the source tree."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent   # the shopcli package
     packaged = here / "_catalog"
     return packaged if packaged.is_dir() else here.parent / "catalog"
 

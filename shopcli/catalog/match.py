@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from .catalog import Catalog, Product
+from .load import Catalog, Product
 from .units import CONTAINERS, Size, aligned, dimension, to_base
 from .words import key, tokens
 
@@ -164,7 +164,7 @@ class Matcher:
     @functools.cached_property
     def protector(self):
         """Keeps "and" inside catalog phrases ("mac and cheese") from splitting a request."""
-        from .parse.segment import Protector
+        from ..parse.segment import Protector
 
         return Protector(self.and_phrases)
     @property

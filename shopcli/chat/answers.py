@@ -5,10 +5,10 @@ attribute, and complements (the one place that calls the suggestion engine). A m
 from __future__ import annotations
 
 from .cart import PRONOUNS, Line
-from .errors import DataError
+from ..errors import DataError
 from .intents import Intent, read_filters
 from .preferences import _prefs_words
-from .render import clean
+from ..render import clean
 from .replies import LIST_LIMIT, Reply, _join, _options
 
 
@@ -20,7 +20,7 @@ class AnswersMixin:
     def _suggest(self, basis: list[str], limit: int) -> list[tuple[object, str]]:
         """Up to ``limit`` (product, reason) pairs for the basis SKUs, minus what the cart holds and
         what the shopper's preferences exclude."""
-        from . import suggest
+        from ..suggest import engine as suggest
 
         try:
             stats = suggest.load_stats(self.store)
@@ -38,14 +38,14 @@ class AnswersMixin:
 
     def _items(self, text: str):
         """The items a question names ("it" is the product spoken of last)."""
-        from .parse import parse_request
+        from ..parse.pipeline import parse_request
 
         if text in PRONOUNS and self.last_sku:
             return "pronoun", self._product(self.last_sku)
         return "parsed", parse_request(text, self.catalog)
 
     def _on_price(self, intent: Intent) -> Reply:
-        from .orders import CURRENCY, money
+        from ..orders.lifecycle import CURRENCY, money
 
         kind, got = self._items(intent.slots["item"])
         if kind == "pronoun":
@@ -77,13 +77,13 @@ class AnswersMixin:
     def _stock_left(self, product) -> int | None:
         if product.stock is None:
             return None
-        from .orders import held_packs
+        from ..orders.lifecycle import held_packs
 
         held = self._from_store("held", lambda: held_packs(self.store.table("orders")))
         return max(0, product.stock - held.get(product.sku, 0))
 
     def _on_availability(self, intent: Intent) -> Reply:
-        from .orders import CURRENCY, money
+        from ..orders.lifecycle import CURRENCY, money
 
         kind, got = self._items(intent.slots["item"])
         items = [got] if kind == "pronoun" else got.items
@@ -121,7 +121,7 @@ class AnswersMixin:
         return Reply(sentence)
 
     def _on_search(self, intent: Intent) -> Reply:
-        from .words import tokens
+        from ..catalog.words import tokens
 
         f = read_filters(intent.slots.get("filters", ""), self.catalog)
         if f is None:

@@ -20,11 +20,11 @@ import sys
 from .answers import AnswersMixin
 from .cart import MAX_PACKS, PRONOUNS, CartMixin, Line
 from .checkout import STATUS_WORDS, CheckoutMixin
-from .errors import DataError, ShopError
+from ..errors import DataError, ShopError
 from .intents import Context, Intent, understand
 from .preferences import PREFERENCES, PreferencesMixin
 from .questions import Pending, QuestionsMixin
-from .render import Output, clean
+from ..render import Output, clean
 from .replies import LIST_LIMIT, Reply, _sentence
 
 __all__ = ["Assistant", "Reply", "Line", "run_chat", "PREFERENCES"]
@@ -56,7 +56,7 @@ class Assistant(CartMixin, QuestionsMixin, AnswersMixin, PreferencesMixin, Check
 
     def turn(self, text: str) -> Reply:
         """Answer one turn; never raises."""
-        from .parse.normalize import check_request
+        from ..parse.normalize import check_request
 
         self.events = []
         self._added_this_turn = False

@@ -7,9 +7,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from .errors import NotDone
+from ..errors import NotDone
 from .intents import Intent, read_number
-from .render import clean
+from ..render import clean
 from .replies import Reply, _join
 
 MAX_PACKS = 999
@@ -56,7 +56,7 @@ class CartMixin:
     def _summary(self) -> str:
         if not self.cart:
             return "Your cart is empty."
-        from .orders import CURRENCY
+        from ..orders.lifecycle import CURRENCY
 
         n = sum(line.packs for line in self.cart)
         return f"Your cart: {n} item{'s' if n != 1 else ''}, {self._cart_total()} {CURRENCY}."
@@ -69,7 +69,7 @@ class CartMixin:
         return self._total[1]
 
     def _order_doc(self, request: str, delivery: dict | None = None) -> dict:
-        from .orders import build_order
+        from ..orders.lifecycle import build_order
 
         return build_order(request, [(self._product(line.sku), line.packs) for line in self.cart], self.now, delivery)
 
@@ -114,7 +114,7 @@ class CartMixin:
         if text in PRONOUNS:
             found = self._last_line()
         else:
-            from .words import tokens
+            from ..catalog.words import tokens
 
             words = [w for w in tokens(text) if w not in _STOP and not re.fullmatch(r"[\d.]+", w)]
             for line in reversed(self.cart):
@@ -124,7 +124,7 @@ class CartMixin:
                     found = line
                     break
             if found is None and words:
-                from .parse import parse_request
+                from ..parse.pipeline import parse_request
 
                 for it in parse_request(text, self.catalog).items:
                     if it.product is not None:
@@ -167,7 +167,7 @@ class CartMixin:
                 product, tag = self._preferred(it.product)
                 packs = it.packs
                 if product is not it.product:
-                    from .units import packs_for
+                    from ..catalog.units import packs_for
 
                     packs = max(1, packs_for(it.quantity, it.unit, product.size, None, product.container))
                 try:
@@ -216,7 +216,7 @@ class CartMixin:
     def _on_more(self, intent: Intent) -> Reply:
         n = intent.slots.get("n") or 1
         if "item" in intent.slots:
-            from .parse import parse_request
+            from ..parse.pipeline import parse_request
 
             text = f"{_num(n)} {intent.slots['item']}"
             return self._on_add(Intent("add", {}, text, parse_request(text, self.catalog)))
@@ -250,14 +250,14 @@ class CartMixin:
             return self._set(line, self._packs_for_number(line, n), n, line.unit)
         m = _NUMBER_UNIT.match(amount)
         if m and read_number(m["n"]) is not None:
-            from .units import canonical_unit, packs_for
+            from ..catalog.units import canonical_unit, packs_for
 
             unit = canonical_unit(m["unit"].rstrip("."))
             if unit is not None:
                 q = read_number(m["n"])
                 p = self._product(line.sku)
                 return self._set(line, packs_for(q, unit, p.size, None, p.container) if q > 0 else 0, q, unit)
-        from .parse import parse_request
+        from ..parse.pipeline import parse_request
 
         for it in parse_request(amount, self.catalog).items:
             if it.product is None or it.problem:
@@ -275,13 +275,13 @@ class CartMixin:
         return Reply(f"Sorry, I couldn't read '{clean(amount, 60)}' as an amount.")
 
     def _add_text(self, text: str) -> Reply:
-        from .parse import parse_request
+        from ..parse.pipeline import parse_request
 
         return self._on_add(Intent("add", {}, text, parse_request(text, self.catalog)))
 
     def _packs_for_number(self, line: Line, n: float) -> int:
         """ "make that three": three packs — or three of the unit said ("2 lb of bananas" -> 3 lb)."""
-        from .units import dimension, packs_for
+        from ..catalog.units import dimension, packs_for
 
         if n <= 0:
             return 0
@@ -327,7 +327,7 @@ class CartMixin:
             return Reply(f"{self._label(product)} is already {clean(words, 40)}.")
         if better is None:
             return Reply(f"Sorry, there's no {clean(words, 40)} {clean(product.name)}.")
-        from .units import dimension, packs_for
+        from ..catalog.units import dimension, packs_for
 
         packs = line.packs
         if dimension(line.unit) in ("mass", "volume"):
@@ -343,7 +343,7 @@ class CartMixin:
             return Reply(f"There's no {clean(item or 'such item', 40)} in your cart.")
         label = self._label(line.sku)
         if item and _LEADING_AMOUNT.match(item) and item not in PRONOUNS:
-            from .parse import parse_request
+            from ..parse.pipeline import parse_request
 
             its = [it for it in parse_request(item, self.catalog).items if it.product is not None]
             n = its[0].packs if its else 0

@@ -3,10 +3,10 @@ order status, listing, cancelling and reordering. A mixin of ``Assistant``."""
 
 from __future__ import annotations
 
-from .errors import NotDone, ShopError
+from ..errors import NotDone, ShopError
 from .intents import Intent
 from .questions import Pending
-from .render import clean
+from ..render import clean
 from .replies import LIST_LIMIT, Reply, _join, _sentence
 
 STATUS_WORDS = {"placed": "placed", "scheduled": "scheduled", "out_for_delivery": "out for delivery",
@@ -18,8 +18,8 @@ class CheckoutMixin:
     """Placing orders and the intents about past orders."""
 
     def _remember_delivery(self, text: str) -> str:
-        from .delivery import find_clause
-        from .render import delivery_text
+        from ..parse.delivery import find_clause
+        from ..render import delivery_text
 
         try:
             self.delivery = self._delivery_for(find_clause(text))
@@ -30,7 +30,7 @@ class CheckoutMixin:
     # -- intents: checkout and orders -----------------------------------------------------------------
 
     def _delivery_for(self, clause) -> dict | None:
-        from .orders import delivery_for
+        from ..orders.lifecycle import delivery_for
 
         if clause is None:
             return None
@@ -39,7 +39,7 @@ class CheckoutMixin:
         return delivery_for(self.now, self.catalog, pickup=clause.text, when=clause.when or None)
 
     def _on_checkout(self, intent: Intent) -> Reply:
-        from .delivery import find_clause
+        from ..parse.delivery import find_clause
 
         if not self.cart:
             return Reply("Your cart is empty, so there's nothing to check out yet.")
@@ -64,7 +64,7 @@ class CheckoutMixin:
 
     def _checkout_answer(self, text: str) -> Reply | None:
         """The answer to "when should we deliver?": a time or a store; None when it is neither."""
-        from .delivery import find_clause
+        from ..parse.delivery import find_clause
         from .intents import normalize_turn
 
         norm = normalize_turn(text)
@@ -86,8 +86,8 @@ class CheckoutMixin:
         return self._place(delivery)
 
     def _store_names(self) -> list[str]:
-        from .delivery import load_stores
-        from .orders import stores_path
+        from ..parse.delivery import load_stores
+        from ..orders.lifecycle import stores_path
 
         path = stores_path(self.catalog)
         if path is None:
@@ -95,8 +95,8 @@ class CheckoutMixin:
         return [n for s in load_stores(path) for n in (s.name.lower(), s.id.lower())]
 
     def _place(self, delivery: dict) -> Reply:
-        from .orders import CURRENCY, place_orders
-        from .render import delivery_text
+        from ..orders.lifecycle import CURRENCY, place_orders
+        from ..render import delivery_text
 
         doc = self._order_doc("; ".join(line.text for line in self.cart), delivery)
         in_cart = {line.sku for line in self.cart}
@@ -115,12 +115,12 @@ class CheckoutMixin:
                      f"{delivery_text(placed['delivery'])}.")
 
     def _orders(self) -> list[dict]:
-        from .orders import list_orders
+        from ..orders.lifecycle import list_orders
 
         return list_orders(self.store, now=self.now)
 
     def _which_order(self, intent: Intent, *, usable: bool = False) -> dict | None:
-        from .orders import find_order, order_status
+        from ..orders.lifecycle import find_order, order_status
 
         oid = intent.slots.get("id")
         if oid:
@@ -151,7 +151,7 @@ class CheckoutMixin:
         return Reply("\n".join([f"Your orders{more}:"] + rows))
 
     def _on_cancel_order(self, intent: Intent) -> Reply:
-        from .orders import cancel_order
+        from ..orders.lifecycle import cancel_order
 
         o = self._which_order(intent)
         if o is None:
@@ -181,6 +181,6 @@ class CheckoutMixin:
 
 
 def _when(delivery: dict | None) -> str:
-    from .render import delivery_text
+    from ..render import delivery_text
 
     return delivery_text(delivery) if delivery else "no delivery time set"

@@ -93,7 +93,7 @@ def intent_names() -> list[str]:
 
 @functools.cache
 def _number_words() -> dict[str, float]:
-    from .words import lang
+    from ..catalog.words import lang
 
     n = lang()["numbers"]
     words: dict[str, float] = {**n["ones"], **n["tens"]}
@@ -121,7 +121,7 @@ def _alternation(words) -> str:
 
 @functools.cache
 def _slot_res() -> dict[str, str]:
-    from .words import lang
+    from ..catalog.words import lang
 
     n = lang()["numbers"]
     units = _alternation(k for k, v in n["ones"].items() if 0 < v < 10)
@@ -371,7 +371,7 @@ def _guard(guard: str | None, slots: dict[str, Any], ctx: Context, norm: str) ->
     if guard == "avoid":
         return "avoid" not in slots or read_preference("avoid", slots["avoid"]) is not None
     if guard == "delivery":
-        from .delivery import find_clause
+        from ..parse.delivery import find_clause
 
         return find_clause(norm) is not None
     raise ValueError(f"intents.toml: unknown guard {guard!r}")
@@ -427,7 +427,7 @@ def understand(text: str, ctx: Context) -> Intent:
         return hit
     parsed = None
     if ctx.catalog is not None and not _is_question(short):
-        from .parse import parse_request
+        from ..parse.pipeline import parse_request
 
         parsed = parse_request(text, ctx.catalog)
         if any(it.status != "unknown" or it.problem for it in parsed.items):
@@ -453,7 +453,7 @@ _MONEY = r"\$?\s?(\d+(?:\.\d{1,2})?)\s?(?:\$|dollars?|bucks?|usd)?"
 @functools.cache
 def _filter_tables(catalog) -> tuple[dict[str, str], dict[str, str]]:
     """Spoken tag and shelf words for this catalog: its own tags and categories, plus synonyms."""
-    from .words import key
+    from ..catalog.words import key
 
     s = data()["search"]
     tags = {t: t for p in catalog for t in p.tags}
@@ -476,7 +476,7 @@ def read_filters(text: str, catalog) -> Filters | None:
     None when the text holds words that are neither filters nor product words."""
     if catalog is None or not text:
         return None
-    from .words import key, tokens
+    from ..catalog.words import key, tokens
 
     s = data()["search"]
     t = f" {text.lower()} "
@@ -550,7 +550,7 @@ def read_preference(kind: str, text: str) -> Preference | None:
         return None
     if text in prefs["avoid_means_diet"]:
         return Preference("diet", prefs["avoid_means_diet"][text])
-    from .words import singular
+    from ..catalog.words import singular
 
     return Preference("avoid", " ".join(singular(w) for w in text.split()))
 

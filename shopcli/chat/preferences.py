@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import math
 
-from .errors import DataError
+from ..errors import DataError
 from .intents import Intent, Preference, avoid_tags, diet_rules, read_preference
-from .render import clean
+from ..render import clean
 from .replies import Reply, _join
 
 PREFERENCES = "preferences"          # the store table holding the shopper's preferences (one document)
@@ -53,7 +53,7 @@ class PreferencesMixin:
             if need and product.tags and not set(need) & set(product.tags):
                 return f"isn't {diet}"
         if prefs["avoid"]:
-            from .words import singular, tokens
+            from ..catalog.words import singular, tokens
 
             name = set(tokens(f"{product.name} {' '.join(product.aliases)}"))
             for said in prefs["avoid"]:
@@ -77,7 +77,7 @@ class PreferencesMixin:
     def _variant(self, product, words: str):
         """Another product of the same kind (same shelf and head noun) that says ``words``:
         "organic" Whole Milk -> Organic Whole Milk; "oat milk" instead of Whole Milk -> Oat Milk."""
-        from .words import tokens
+        from ..catalog.words import tokens
 
         want = set(tokens(words))
         name = tokens(product.name)
@@ -104,7 +104,7 @@ class PreferencesMixin:
 
     @staticmethod
     def _says(product, words: str) -> bool:
-        from .words import tokens
+        from ..catalog.words import tokens
 
         have = set(tokens(f"{product.name} {product.brand or ''}")) | {w for t in product.tags for w in tokens(t)}
         return set(tokens(words)) <= have

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .cart import _STOP, Line
 from .intents import Intent, read_number
-from .render import clean
+from ..render import clean
 from .replies import Reply, _options
 
 
@@ -64,7 +64,7 @@ class QuestionsMixin:
 
     def _by_name(self, text: str, options: list[str]) -> str | None:
         """The option a few words name: "the oat one", "ground turkey"."""
-        from .words import tokens
+        from ..catalog.words import tokens
 
         words = {w for w in tokens(text) if w not in _STOP and w not in ("kind", "version", "please")}
         if not words:
@@ -78,7 +78,7 @@ class QuestionsMixin:
         return fits[0] if len(fits) == 1 else None
 
     def _take(self, sku: str, pending: Pending) -> Reply:
-        from .units import packs_for
+        from ..catalog.units import packs_for
 
         product = self._product(sku)
         amount = pending.amount

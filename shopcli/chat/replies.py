@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import ShopError
-from .render import clean
+from ..errors import ShopError
+from ..render import clean
 
 LIST_LIMIT = 5
 

@@ -33,7 +33,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, ShopError, UsageError
+from ..errors import DataError, ShopError, UsageError
 
 __all__ = ["Transcript", "Turn", "Recorder", "Outcome", "TranscriptError", "read_transcript", "parse_transcript",
            "format_transcript", "record", "replay", "ReplaySession", "grade", "repair_cost", "run_replay",
@@ -134,7 +134,7 @@ def parse_transcript(text: str, path: Path) -> Transcript:
 
 def _header_value(t: Transcript, key: str, value: str, n: int, bad) -> None:
     if key == "now":
-        from .settings import parse_now
+        from ..settings import parse_now
 
         try:
             parse_now(value)
@@ -222,7 +222,7 @@ class Recorder:
         return cls(f)
 
     def turn(self, said: str, answer: str, state: list[str]) -> None:
-        from .parse.normalize import check_request
+        from ..parse.normalize import check_request
 
         try:
             said = check_request(said)
@@ -266,8 +266,8 @@ def _catalog_ref(settings, target: Path) -> str:
 
 def _starting_state(store) -> list[str]:
     from .assistant import PREFERENCES
-    from .orders import canonical
-    from .render import dumps
+    from ..orders.lifecycle import canonical
+    from ..render import dumps
 
     data = store.read()
     lines = [f"# order: {dumps(canonical(o))}" for o in data.get("orders", [])]
@@ -324,7 +324,7 @@ class ReplaySession:
     def new_store(self):
         """A store no one has used, in a folder of its own (it goes when the run ends); private to
         this process, so it takes no lock and skips fsync."""
-        from .store import Store
+        from ..store.db import Store
 
         if self._scratch is None:
             ram = "/dev/shm"
@@ -345,7 +345,7 @@ class ReplaySession:
         return self._refs[key]
 
     def _get(self, ref: str | None, folder: Path) -> tuple[str | None, object]:
-        from .catalog_cache import open_catalog
+        from ..catalog.cache import open_catalog
 
         if ref is None:
             path = self.settings.catalog_path or None
@@ -362,7 +362,7 @@ class ReplaySession:
 def replay(t: Transcript, settings, session: ReplaySession | None = None) -> Outcome:
     """Run every turn of ``t`` in a fresh temporary store with its clock; grade the result."""
     from .assistant import Assistant
-    from .settings import Settings
+    from ..settings import Settings
 
     own = session is None
     session = session or ReplaySession(settings)
@@ -392,7 +392,7 @@ def replay(t: Transcript, settings, session: ReplaySession | None = None) -> Out
 
 def _seed(settings, t: Transcript) -> None:
     """The starting state of a transcript, written to its fresh store."""
-    from .orders import import_orders
+    from ..orders.lifecycle import import_orders
 
     store = settings.store
     if t.orders_file is not None:
@@ -541,7 +541,7 @@ def _each(files: list[str], out):
 
 
 def _print_diffs(out, name: str, o: Outcome, compare: str) -> None:
-    from .render import clean
+    from ..render import clean
 
     turns = o.transcript.turns
     answer_diffs = set(o.answer_diffs) if compare == "answers" else set()
@@ -587,7 +587,7 @@ def _update(out, name: str, o: Outcome) -> None:
 
 
 def _summary(out, outcomes: list[tuple[str, Outcome | None]]) -> None:
-    from .render import clean
+    from ..render import clean
 
     rows = []
     for name, o in outcomes:

@@ -13,12 +13,12 @@ from typing import Iterator, List, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from . import __version__
-from .errors import ShopError
-from .errors import UsageError as ShopUsageError
-from .render import Output
-from .render import clean as clean_text
-from .settings import Settings
+from .. import __version__
+from ..errors import ShopError
+from ..errors import UsageError as ShopUsageError
+from ..render import Output
+from ..render import clean as clean_text
+from ..settings import Settings
 
 try:  # typer >= 0.29 vendors click
     from typer._click import exceptions as click_exc
@@ -146,8 +146,8 @@ def complete_product(ctx: typer.Context, incomplete: str):
 @_quietly
 def complete_order_id(ctx: typer.Context, incomplete: str):
     """Order ids in the store, newest first; for cancel, only the orders that can still be cancelled."""
-    from .orders import order_status
-    from .store import Store
+    from ..orders.lifecycle import order_status
+    from ..store.db import Store
 
     settings = _completion_settings(ctx)
     path = settings.db_path
@@ -171,7 +171,7 @@ def complete_order_id(ctx: typer.Context, incomplete: str):
 
 @_quietly
 def complete_status(ctx: typer.Context, incomplete: str):
-    from .orders import STATUSES
+    from ..orders.lifecycle import STATUSES
 
     return [s for s in STATUSES if s.startswith(incomplete.lower())]
 
@@ -179,8 +179,8 @@ def complete_status(ctx: typer.Context, incomplete: str):
 @_quietly
 def complete_pickup(ctx: typer.Context, incomplete: str):
     """Pickup stores of the catalog (the preferred one first), matched on name or id in any case."""
-    from .catalog import default_catalog_path
-    from .delivery import load_stores
+    from ..catalog.load import default_catalog_path
+    from ..parse.delivery import load_stores
 
     settings = _completion_settings(ctx)
     source = Path(settings.catalog_source) if settings.catalog_source else default_catalog_path()
@@ -198,14 +198,14 @@ def complete_pickup(ctx: typer.Context, incomplete: str):
 
 @_quietly
 def complete_config_key(ctx: typer.Context, incomplete: str):
-    from .config import KEYS
+    from ..config import KEYS
 
     return [(k, key.help) for k, key in KEYS.items() if k.startswith(incomplete)]
 
 
 @_quietly
 def complete_config_value(ctx: typer.Context, incomplete: str):
-    from .config import KEYS
+    from ..config import KEYS
 
     key = ctx.params.get("key")
     if key == "pickup":
@@ -315,8 +315,8 @@ def parse(
 
       printf 'milk\\n6 eggs\\n' | shop parse --json
     """
-    from .parse import parse_request
-    from .parse.normalize import check_request
+    from ..parse.pipeline import parse_request
+    from ..parse.normalize import check_request
 
     settings = _settings(ctx)
     out = Output()
@@ -527,7 +527,7 @@ def suggest(
 
       shop suggest "tortilla chips and ground beef"
     """
-    from .suggest import run_suggest
+    from ..suggest.engine import run_suggest
 
     run_suggest(_settings(ctx), Output(), " ".join(text) if text else "", list(sku or []), limit, as_json)
 
@@ -550,7 +550,7 @@ def chat(
 
       printf 'two bags of rice\\nshow my cart\\ncheckout, deliver tomorrow evening\\n' | shop chat
     """
-    from .assistant import run_chat
+    from ..chat.assistant import run_chat
 
     code = run_chat(_settings(ctx), Output(), record)
     if code:
@@ -577,7 +577,7 @@ def replay(
 
       shop replay --update session.txt
     """
-    from .transcript import run_replay
+    from ..chat.transcript import run_replay
 
     code = run_replay(_settings(ctx), Output(), files, update=update, compare=compare)
     if code:
@@ -625,7 +625,7 @@ def stats(
 
       shop stats --json | jq .average_basket
     """
-    from .stats import compute_stats
+    from ..orders.spending import compute_stats
 
     settings = _settings(ctx)
     start, end = _date_option(since, settings, "--since"), _date_option(until, settings, "--until")
@@ -678,9 +678,9 @@ def config_show(ctx: typer.Context,
 
       SHOPCLI_DB=/tmp/test.json shop config show --json
     """
-    from .catalog import default_catalog_path
-    from .config import KEYS
-    from .delivery import DEFAULT_WINDOW
+    from ..catalog.load import default_catalog_path
+    from ..config import KEYS
+    from ..parse.delivery import DEFAULT_WINDOW
 
     settings = _settings(ctx)
     config = settings.config
@@ -725,7 +725,7 @@ def config_set(ctx: typer.Context,
 
       shop config set pickup Downtown
     """
-    from .config import check_key, set_value
+    from ..config import check_key, set_value
 
     settings = _settings(ctx)
     check_key(key)
@@ -742,8 +742,8 @@ def config_set(ctx: typer.Context,
 
 def _pickup_store_name(settings: Settings, value: str) -> str:
     """The pickup store named by ``value`` (id or name), as the catalog's stores.toml spells it."""
-    from .catalog import default_catalog_path
-    from .delivery import find_store, load_stores
+    from ..catalog.load import default_catalog_path
+    from ..parse.delivery import find_store, load_stores
 
     source = Path(settings.catalog_source) if settings.catalog_source else default_catalog_path()
     stores = (source if source.is_dir() else source.parent) / "stores.toml"
@@ -764,7 +764,7 @@ def config_unset(ctx: typer.Context,
 
       shop config unset pickup
     """
-    from .config import unset_value
+    from ..config import unset_value
 
     settings = _settings(ctx)
     path = settings.config_path
@@ -799,7 +799,7 @@ def main(argv: list[str] | None = None) -> None:
     # catalogs (reference counting still frees everything as usual).
     gc.disable()
     if argv is None:
-        from . import render
+        from .. import render
 
         render.FAST_EXIT = True
     out = Output()

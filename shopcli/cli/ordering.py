@@ -13,10 +13,10 @@ import sys
 from datetime import datetime
 from typing import Iterator
 
-from . import orders as core
-from .errors import DataError, NotDone, ShopError, UsageError
-from .parse.normalize import check_request
-from .render import Output, clean, keep_until_exit
+from ..orders import lifecycle as core
+from ..errors import DataError, NotDone, ShopError, UsageError
+from ..parse.normalize import check_request
+from ..render import Output, clean, keep_until_exit
 
 __all__ = ["run_order", "run_list", "run_show", "run_status", "run_cancel", "run_export", "run_import",
            "stdin_batches"]
@@ -165,8 +165,8 @@ def _repair(draft: core.Draft, catalog, now: datetime, out: Output) -> core.Draf
     """On a terminal: ask which product an ambiguous item means; correct or drop an unknown one."""
     import typer
 
-    from .parse import parse_request
-    from .units import packs_for
+    from ..parse.pipeline import parse_request
+    from ..catalog.units import packs_for
 
     lines: dict[str, int] = {}
     for it in draft.items:
@@ -276,7 +276,7 @@ def run_export(settings, out: Output) -> None:
 
 
 def _export_line(o: dict) -> str:
-    from .render import dumps
+    from ..render import dumps
 
     return dumps(core.canonical(o))
 

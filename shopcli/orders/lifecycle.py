@@ -15,8 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterable
 
-from .catalog import Catalog, Product
-from .errors import DataError, NotDone, UsageError
+from ..catalog.load import Catalog, Product
+from ..errors import DataError, NotDone, UsageError
 
 __all__ = ["Draft", "Problem", "draft_order", "place_orders", "order_status", "cancel_order",
            "find_order", "list_orders", "parse_time", "import_orders", "canonical", "money", "stores_path",
@@ -78,7 +78,7 @@ def delivery_for(now: datetime, catalog: Catalog, deliver: str | None = None, pi
     ``default_window`` (two times) is the window of a day said without a time (the config's
     delivery_window); None keeps the built-in one.
     """
-    from . import delivery as dl
+    from ..parse import delivery as dl
 
     window = default_window or dl.DEFAULT_WINDOW
     if deliver and pickup:
@@ -110,8 +110,8 @@ def draft_order(request: str, catalog: Catalog, now: datetime, *, deliver: str |
     ``default_pickup`` (the config's preferred store) applies when neither an option nor the
     request says how the order is fulfilled; ``default_window`` as for :func:`delivery_for`.
     """
-    from . import delivery as dl
-    from .parse import parse_request
+    from ..parse import delivery as dl
+    from ..parse.pipeline import parse_request
 
     text = request
     when = None
@@ -149,7 +149,7 @@ def draft_order(request: str, catalog: Catalog, now: datetime, *, deliver: str |
             problems.append(Problem(catalog.by_sku[sku].name, f"{n} packs is more than {MAX_PACKS}"))
     doc = build_order(request, [(catalog.by_sku[s], n) for s, n in packs.items()], now, delivery)
     if suggest:
-        from .suggest import order_suggestions
+        from ..suggest.engine import order_suggestions
 
         doc["suggestions"] = order_suggestions(catalog, list(packs), store, limit=suggest)
     return Draft(doc, problems, result.items)
@@ -224,7 +224,7 @@ def place_orders(store, docs: list[dict], catalog: Catalog) -> list[dict | list[
         if new:
             tx.append(TABLE, new)     # one order on a 100,000-order store does not parse them all
             _save_held(tx, held)
-            from .suggest import record_placed
+            from ..suggest.engine import record_placed
 
             record_placed(tx, store, new)
     return results
@@ -311,7 +311,7 @@ def cancel_order(store, order_id: str, now: datetime) -> dict:
             _hold(held, o, -1)
             table.update({"status": "cancelled", "cancelled_at": now.isoformat()}, doc_ids=[doc_id])
             _save_held(tx, held)
-            from .suggest import record_cancelled
+            from ..suggest.engine import record_cancelled
 
             record_cancelled(tx, store, o)
             return dict(o, status="cancelled", cancelled_at=now.isoformat())
@@ -364,7 +364,7 @@ def import_orders(store, lines: Iterable[str], catalog: Catalog, now: datetime) 
             for doc in imported:
                 _hold(held, doc, +1)
             _save_held(tx, held)
-            from .suggest import record_placed
+            from ..suggest.engine import record_placed
 
             record_placed(tx, store, imported)
     return len(docs)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable, Iterable
 
-from .orders import parse_time
+from .lifecycle import parse_time
 
 __all__ = ["PERIODS", "Period", "ProductTotal", "CategoryTotal", "Stats", "compute_stats", "period_start",
            "next_period"]

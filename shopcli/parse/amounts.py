@@ -12,8 +12,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..units import CONTAINERS, MEASURES, Size, canonical_unit
-from ..words import lang
+from ..catalog.units import CONTAINERS, MEASURES, Size, canonical_unit
+from ..catalog.words import lang
 
 __all__ = ["Amount", "read_amount", "tokenize", "MAX_QUANTITY"]
 

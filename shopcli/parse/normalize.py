@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from ..errors import UsageError
-from ..patterns import lazy
+from .patterns import lazy
 
 __all__ = ["normalize", "safe_text", "check_request", "MAX_REQUEST_CHARS"]
 
@@ -108,7 +108,7 @@ _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "et
 
 
 def _sentence_break(m: re.Match) -> str:
-    from ..units import canonical_unit
+    from ..catalog.units import canonical_unit
 
     word = m[1]
     if word in _ABBREVIATIONS or canonical_unit(word) is not None or canonical_unit(word.rstrip("s")) is not None:

@@ -11,11 +11,11 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from ..catalog import Catalog, Product
-from ..match import STOP as _STOP, Matcher as Index, Match, Want
-from ..patterns import lazy
-from ..units import PARTS, aligned, canonical_unit, packs_for
-from ..words import lang
+from ..catalog.load import Catalog, Product
+from ..catalog.match import STOP as _STOP, Matcher as Index, Match, Want
+from .patterns import lazy
+from ..catalog.units import PARTS, aligned, canonical_unit, packs_for
+from ..catalog.words import lang
 from .amounts import Amount, read_amount
 from .normalize import normalize
 from .remarks import ADDING_RE, correction, negation_cut, taken_back, tells_a_story, without_letter_words
@@ -214,7 +214,7 @@ def _delivery_clause(text: str):
     low = text.lower()
     if not any(w in low for w in _DELIVERY_WORDS) or not _DELIVERY_HINT.search(text):
         return None
-    from ..delivery import find_clause
+    from .delivery import find_clause
 
     return find_clause(text)
 
@@ -312,7 +312,7 @@ def _group(parts: list[list[str]], index: Index) -> list[str]:
 
 def _reversed_order(head: str, modifier: str, index: Index) -> bool:
     """ "rice" + "jasmine" is "jasmine rice"; "coffee" + "coffee filters" or "rice" + "beans" is not."""
-    from ..words import tokens
+    from ..catalog.words import tokens
 
     if set(tokens(head)) & set(tokens(modifier)):
         return False
@@ -371,7 +371,7 @@ def _read(phrase: str, index: Index, items: list[ParsedItem], unparsed: list[str
 def _take_back(what: str, index: Index, items: list[ParsedItem]) -> bool:
     """Drop the newest item naming what ``what`` names (the same product, or the words said for
     it: "skip the milk" after "2% milk"); whether there was one."""
-    from ..words import tokens
+    from ..catalog.words import tokens
 
     target = index.match(what).product
     said = set(tokens(what))
@@ -520,7 +520,7 @@ def _run_on(words: str, index: Index) -> list[str] | None:
     split = words.split()
     if not 3 <= len(split) <= 12:
         return None
-    from ..words import tokens
+    from ..catalog.words import tokens
 
     if not all(index.df(t) for t in tokens(words) if t not in _STOP):
         return None                         # a word no name holds: no names make up the phrase
@@ -635,7 +635,7 @@ def _share_noun(parts: list[str], index: Index) -> list[str]:
 def _borrows(word: str, tail: str, index: Index) -> bool:
     """Whether a lone word reads better with the next item's noun ("red" + "peppers") than alone
     ("eggs", "brocoli" are products on their own)."""
-    from ..words import tokens
+    from ..catalog.words import tokens
 
     if index.is_name(word) or not all(index.df(t) for t in tokens(word)):
         return False

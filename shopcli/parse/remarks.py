@@ -5,7 +5,7 @@ and the greeting, sign-off and story of a letter. The parser decides what they a
 
 from __future__ import annotations
 
-from ..patterns import lazy
+from .patterns import lazy
 
 __all__ = ["correction", "negation_cut", "taken_back", "tells_a_story", "without_letter_words"]
 
@@ -143,7 +143,7 @@ def without_letter_words(text: str, index, remarks: list[str]) -> str:
 
 def _names_something(words: str, index) -> bool:
     """Whether words the catalog knows (no typo guessing: "grandma" is not granola) name a product."""
-    from ..words import tokens
+    from ..catalog.words import tokens
 
     known = [t for t in tokens(words) if t not in ("love", "thank", "thanks", "you", "best", "cheers", "regards")]
     return bool(known) and all(index.df(t) for t in known) and index.match(words).status != "unknown"

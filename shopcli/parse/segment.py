@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..words import lang
+from ..catalog.words import lang
 
 __all__ = ["split_items", "Protector"]
 
@@ -86,7 +86,7 @@ _CONNECTOR = re.compile(r"(?:^|\s)(?:and|&|n|'n')(?=\s)")
 
 
 def _word_key(word: str) -> str:
-    from ..words import tokens
+    from ..catalog.words import tokens
 
     found = tokens(word)
     return found[0] if found else ""

@@ -45,10 +45,10 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from .errors import DataError
-from .storefile import DECODER as _DECODER
-from .storefile import reject_constant as _reject_constant
-from .storefile import value_at
+from ..errors import DataError
+from .head import DECODER as _DECODER
+from .head import reject_constant as _reject_constant
+from .head import value_at
 
 __all__ = [
     "SCHEMA_VERSION",

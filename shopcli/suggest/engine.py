@@ -58,9 +58,9 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Catalog, Product
-from .errors import DataError, NotDone
-from .storefile import head_meta as _head_meta
+from ..catalog.load import Catalog, Product
+from ..errors import DataError, NotDone
+from ..store.head import head_meta as _head_meta
 
 __all__ = ["Suggestion", "Stats", "PairCounts", "suggest_for", "implied_tags", "order_suggestions",
            "run_suggest", "load_stats", "stats_path", "record_placed", "record_cancelled", "DIET_TAGS"]
@@ -321,7 +321,7 @@ def _write_sidecar(path: Path, stats: Stats) -> None:
 
 def _write_json(path: Path, obj) -> None:
     """Replace ``path`` atomically and durably."""
-    from .files import replace_file
+    from ..files import replace_file
 
     replace_file(path, json.dumps(obj, separators=(",", ":")).encode("ascii"))
 
@@ -350,7 +350,7 @@ def load_stats(store) -> Stats:
     sigs = (_signature(from_path), _signature(path))   # taken first: a write after them is noticed
     meta = _head_meta(from_path)
     if meta is None:
-        from .store import Store
+        from ..store.db import Store
 
         meta = Store(from_path).read_meta()
     if not meta:
@@ -376,7 +376,7 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
 
 def _rebuild(store_path: Path, path: Path) -> Stats:
     """Recount every order; saved under the store's lock when it can be had quickly."""
-    from .store import Store
+    from ..store.db import Store
 
     try:
         with Store(store_path, lock_timeout=REBUILD_LOCK_TIMEOUT).transaction() as tx:
@@ -562,7 +562,7 @@ def _summary(catalog: Catalog) -> dict:
     source = catalog.source
     if type(catalog) is Catalog or source is None:
         return _summarize(catalog)
-    from .catalog_cache import cache_file, catalog_signature
+    from ..catalog.cache import cache_file, catalog_signature
 
     try:
         signature = f"suggest summary {STATS_VERSION}\n{catalog_signature(source)}"
@@ -745,8 +745,8 @@ def run_suggest(settings, out, text: str, skus: list[str], limit: int, as_json: 
             raise NotDone(f"unknown SKU {sku!r}", hint="shop parse --json shows the SKUs of products")
     basis: list[str] = []
     if text.strip():
-        from .parse import parse_request
-        from .render import clean
+        from ..parse.pipeline import parse_request
+        from ..render import clean
 
         for it in parse_request(text, catalog).items:
             if it.status == "matched" and it.product is not None:
@@ -773,7 +773,7 @@ def run_suggest(settings, out, text: str, skus: list[str], limit: int, as_json: 
     if out.is_terminal:
         _table(out, catalog, basis, suggestions, note)
     else:
-        from .render import clean
+        from ..render import clean
 
         if note:
             out.note(note)
@@ -788,7 +788,7 @@ def _table(out, catalog: Catalog, basis: list[str], suggestions: list[Suggestion
     from rich.table import Table
     from rich.text import Text
 
-    from .render import clean
+    from ..render import clean
 
     names = ", ".join(clean(catalog.by_sku[s].name, 40) for s in basis[:4]) + (" …" if len(basis) > 4 else "")
     table = Table(title=Text("Goes with " + names), title_justify="left",
