@@ -72,7 +72,7 @@ def test_wheel_carries_catalog_stores_and_word_lists(wheel):
     assert {f"shopcli/_catalog/{n}" for n in shipped} <= names
     assert "shopcli/_catalog/stores.toml" in names
     assert {"shopcli/lang/en.toml", "shopcli/cli/app.py", "shopcli/__main__.py", "shopcli/config.py",
-            "shopcli/stats.py"} <= names
+            "shopcli/orders/spending.py", "shopcli/chat/__init__.py"} <= names
     entry = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "shop = shopcli.cli.app:main" in zipfile.ZipFile(wheel).read(entry).decode()
     assert not any(n.startswith(("tests/", "catalog/")) for n in names)
