@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["__version__", "parse_request", "ParseResult", "ParsedItem", "load_catalog", "Catalog",
            "Product", "Store"]

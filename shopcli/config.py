@@ -24,7 +24,7 @@ __all__ = ["KEYS", "Key", "Config", "config_path", "load_config", "check_value",
 
 def config_path() -> Path:
     """``$SHOPCLI_CONFIG``, or config.toml in the user's config directory (platform convention)."""
-    from .settings import config_file_path
+    from .paths import config_file_path
 
     return config_file_path()
 

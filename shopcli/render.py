@@ -6,10 +6,12 @@ characters and cut to a length rich can wrap quickly.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import sys
+import unicodedata
 from typing import Any, Iterable
 
 __all__ = ["Output", "dumps", "clean", "format_money", "receipt_lines", "stats_lines", "bar"]
@@ -25,10 +27,28 @@ def dumps(obj: Any) -> str:
     return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
+#: terminal escape sequences (CSI, OSC, single-character escapes)
+ESCAPE = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]"
+
+
+@functools.cache
+def _escape_re() -> re.Pattern[str]:
+    return re.compile(ESCAPE)
+
+
+def safe_text(text: str, limit: int | None = None) -> str:
+    """User or catalog text made safe to echo on a terminal: control and format characters become '?'."""
+    if text.isprintable():
+        return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+    text = _escape_re().sub("", text)
+    out = "".join("?" if unicodedata.category(c)[0] == "C" and c not in "\t" else c for c in text)
+    if limit is not None and len(out) > limit:
+        out = out[: limit - 1] + "…"
+    return out
+
+
 def clean(text: str | None, limit: int = CELL_LIMIT) -> str:
     """Text safe to show in a terminal cell."""
-    from .parse.normalize import safe_text   # on first use: `shop --help` needs no parser
-
     return safe_text(text or "", limit)
 
 

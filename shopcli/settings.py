@@ -15,28 +15,12 @@ from datetime import datetime, time, timezone
 from pathlib import Path
 
 from .errors import UsageError
+from .paths import config_file_path, default_db_path
 
 __all__ = ["Settings", "parse_now", "default_db_path", "config_file_path", "SOURCES"]
 
 #: where a setting came from, strongest first
 SOURCES = ("option", "environment", "config", "default")
-
-
-def config_file_path() -> Path:
-    """``$SHOPCLI_CONFIG``, or config.toml in the user's config directory (platform convention)."""
-    env = os.environ.get("SHOPCLI_CONFIG")
-    if env and env.strip():
-        return Path(os.path.expanduser(env))
-    from platformdirs import user_config_path
-
-    return user_config_path("shopcli", appauthor=False) / "config.toml"
-
-
-def default_db_path() -> Path:
-    """orders.json in the user's data directory (platform convention)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("shopcli", appauthor=False) / "orders.json"
 
 
 def parse_now(text: str | None) -> datetime:

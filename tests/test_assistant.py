@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from shopcli.chat.assistant import PREFERENCES, Assistant, run_chat
+from shopcli.chat.assistant import PREFERENCES, Assistant
+from shopcli.chat.console import run_chat
 from shopcli.render import Output
 from shopcli.settings import Settings
 

@@ -19,7 +19,7 @@ from array import array
 from decimal import Decimal
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from .load import Catalog, Product, catalog_files, default_catalog_path, load_catalog
 from ..errors import DataError
 from .match import STOP, Matcher, product_keys, set_key

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .load import Catalog, Product
 from .units import CONTAINERS, Size, aligned, dimension, to_base
 from .words import key, tokens
+
+if TYPE_CHECKING:   # annotations only: the catalog builds its index from this module
+    from .load import Catalog, Product
 
 __all__ = ["Index", "Matcher", "Match", "Want", "product_keys", "set_key"]
 
@@ -161,12 +164,6 @@ class Matcher:
     @property
     def vocab(self) -> list[str]: raise NotImplementedError
 
-    @functools.cached_property
-    def protector(self):
-        """Keeps "and" inside catalog phrases ("mac and cheese") from splitting a request."""
-        from ..parse.segment import Protector
-
-        return Protector(self.and_phrases)
     @property
     def names(self) -> list[str]: raise NotImplementedError
 

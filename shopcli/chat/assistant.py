@@ -13,7 +13,6 @@ written one transaction at a time (no handle is kept between turns).
 
 from __future__ import annotations
 
-import sys
 
 # The parts of the assistant live in their own modules; the names other code used from here are
 # re-exported (Line, Reply, PREFERENCES, Pending, MAX_PACKS, PRONOUNS, LIST_LIMIT, STATUS_WORDS).
@@ -27,7 +26,7 @@ from .questions import Pending, QuestionsMixin
 from ..render import Output, clean
 from .replies import LIST_LIMIT, Reply, _sentence
 
-__all__ = ["Assistant", "Reply", "Line", "run_chat", "PREFERENCES"]
+__all__ = ["Assistant", "Reply", "Line", "PREFERENCES"]
 
 
 class Assistant(CartMixin, QuestionsMixin, AnswersMixin, PreferencesMixin, CheckoutMixin):
@@ -147,71 +146,3 @@ def _not_read(intent: Intent) -> bool:
     if intent.name == "unclear":
         return True
     return intent.name == "add" and all(it.status == "unknown" for it in intent.parsed.items)
-
-
-# -- shop chat ---------------------------------------------------------------------------------------
-
-def run_chat(settings, out: Output, record: str | None = None) -> int:
-    """``shop chat``: prompt on a terminal, else one turn a line from standard input.
-
-    Returns 0, or 3 when the store could not be read or written during the session.
-    """
-    from .transcript import Recorder
-
-    bot = Assistant(settings)
-    recorder = Recorder.open(record, settings) if record else None
-    interactive = out.is_terminal and _stdin_is_terminal()
-    try:
-        if interactive:
-            _show(out, "Hi! Tell me what you need, ask about a product, or say \"help\". \"bye\" ends the chat.",
-                  interactive)
-        for text in _turns(interactive):
-            if not text.strip():
-                continue
-            reply = bot.turn(text)
-            _show(out, reply.text, interactive)
-            if recorder is not None:
-                recorder.turn(text, reply.text, bot.state_lines())
-            if reply.done:
-                break
-        else:
-            if interactive:
-                _show(out, "Bye!", interactive)
-    finally:
-        if recorder is not None:
-            recorder.close()
-    return 3 if bot.data_error else 0
-
-
-def _stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _turns(interactive: bool):
-    if interactive:
-        while True:
-            try:
-                yield input("> ")
-            except (EOFError, KeyboardInterrupt):
-                print()
-                return
-    stream = getattr(sys.stdin, "buffer", None)
-    if stream is None:
-        for line in sys.stdin:
-            yield line.rstrip("\r\n")
-        return
-    for raw in iter(stream.readline, b""):
-        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
-
-
-def _show(out: Output, text: str, interactive: bool) -> None:
-    if interactive:
-        from rich.text import Text
-
-        out.console.print(Text(text))
-    else:
-        out.line(text)
-        out.flush()

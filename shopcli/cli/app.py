@@ -13,7 +13,7 @@ from typing import Iterator, List, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from .. import __version__
+from ..version import __version__
 from ..errors import ShopError
 from ..errors import UsageError as ShopUsageError
 from ..render import Output
@@ -550,7 +550,7 @@ def chat(
 
       printf 'two bags of rice\\nshow my cart\\ncheckout, deliver tomorrow evening\\n' | shop chat
     """
-    from ..chat.assistant import run_chat
+    from ..chat.console import run_chat
 
     code = run_chat(_settings(ctx), Output(), record)
     if code:

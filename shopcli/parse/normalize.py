@@ -11,9 +11,10 @@ import re
 import unicodedata
 
 from ..errors import UsageError
+from ..render import ESCAPE, safe_text
 from .patterns import lazy
 
-__all__ = ["normalize", "safe_text", "check_request", "MAX_REQUEST_CHARS"]
+__all__ = ["normalize", "check_request", "MAX_REQUEST_CHARS"]
 
 MAX_REQUEST_CHARS = 10_000
 
@@ -21,7 +22,7 @@ _VULGAR = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "�
            "⅗": "3/5", "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8",
            "⅞": "7/8"}
 _VULGAR_RE = lazy(r"(?:(\d)\s*)?([" + "".join(_VULGAR) + r"])")
-_ESCAPE_RE = lazy(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
+_ESCAPE_RE = lazy(ESCAPE)
 _PRICE_RE = lazy(
     r"\((?:[^()]*\$[^()]*)\)"                                        # (under $5), ($3.99 each)
     r"|(?:\b(?:for|under|below|less than|no more than|max(?:imum)?|at most|around|about|"
@@ -52,17 +53,6 @@ def _split_numbered(line: str) -> str:
             start, expected = m.start() + 1, expected + 1
     out.append(line[start:])
     return "\n".join(out)
-
-
-def safe_text(text: str, limit: int | None = None) -> str:
-    """User or catalog text made safe to echo on a terminal: control and format characters become '?'."""
-    if text.isprintable():
-        return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
-    text = _ESCAPE_RE.sub("", text)
-    out = "".join("?" if unicodedata.category(c)[0] == "C" and c not in "\t" else c for c in text)
-    if limit is not None and len(out) > limit:
-        out = out[: limit - 1] + "…"
-    return out
 
 
 def normalize(text: str) -> str:

@@ -19,7 +19,7 @@ from ..catalog.words import lang
 from .amounts import Amount, read_amount
 from .normalize import normalize
 from .remarks import ADDING_RE, correction, negation_cut, taken_back, tells_a_story, without_letter_words
-from .segment import split_items
+from .segment import protector_for, split_items
 
 __all__ = ["parse_request", "ParsedItem", "ParseResult"]
 
@@ -153,7 +153,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     items: list[ParsedItem] = []
     unparsed: list[str] = []
     remarks: list[str] = []
-    protector = index.protector
+    protector = protector_for(index)
     lines = without_letter_words(normalize(text), index, remarks).split("\n")
     for n, line in enumerate(lines):
         if line.endswith(":") and n + 1 < len(lines):

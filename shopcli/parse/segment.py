@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 
 from ..catalog.words import lang
 
-__all__ = ["split_items", "Protector"]
+__all__ = ["split_items", "Protector", "protector_for"]
 
 _NUMBER_AND = re.compile(
     r"\b(hundred|thousand)\s+and\s+(?=[a-z0-9])"
@@ -105,6 +106,17 @@ def _hide_words(phrase: str) -> str:
 
 def _unhide(text: str) -> str:
     return text.replace("\x02", ",").replace("\x03", "&").lower()
+
+
+_PROTECTORS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def protector_for(index) -> Protector:
+    """The protector of a catalog index's "and" phrases, built once per index."""
+    got = _PROTECTORS.get(index)
+    if got is None:
+        got = _PROTECTORS[index] = Protector(index.and_phrases)
+    return got
 
 
 def split_items(line: str, protector: Protector) -> list[list[str]]:
