@@ -358,7 +358,7 @@ class Matcher:
     def _candidates(self, words: list[str], limit: int = MAX_CANDIDATES) -> list[int]:
         """Products holding the rarest query word and as many of the others as possible, most
         popular first (posting lists are kept in popularity order)."""
-        found = sorted({w for w in words if self.df(w)}, key=self.df)
+        found = sorted({w for w in words if self.df(w)}, key=lambda w: (self.df(w), w))   # ties by word: the same on every run
         if not found:
             return []
         cand = self.posting(found[0]) or []
