@@ -11,66 +11,31 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["Size", "parse_size", "canonical_unit", "dimension", "to_base", "packs_for",
-           "MEASURES", "CONTAINERS"]
+           "MEASURES", "CONTAINERS", "PARTS", "CAPITALISED"]
+
+def _units() -> dict:
+    from .words import lang
+
+    return lang()["units"]
+
 
 # canonical unit -> (dimension, factor to the base unit of that dimension)
-MEASURES: dict[str, tuple[str, float]] = {
-    "g": ("mass", 1.0),
-    "kg": ("mass", 1000.0),
-    "oz": ("mass", 28.349523125),
-    "lb": ("mass", 453.59237),
-    "ml": ("volume", 1.0),
-    "l": ("volume", 1000.0),
-    "fl oz": ("volume", 29.5735295625),
-    "tsp": ("volume", 4.92892159375),
-    "tbsp": ("volume", 14.78676478125),
-    "cup": ("volume", 236.5882365),
-    "pt": ("volume", 473.176473),
-    "qt": ("volume", 946.352946),
-    "gal": ("volume", 3785.411784),
-    "ct": ("count", 1.0),
-    "dozen": ("count", 12.0),
-}
-
-CONTAINERS = frozenset({
-    "bag", "bottle", "box", "bunch", "can", "carton", "case", "jar", "loaf", "pack", "tub", "head",
-    "tube", "roll", "pouch", "tray", "jug", "block", "stick", "bar", "container", "sleeve",
-    "slice", "piece", "clove", "stalk", "ear", "packet", "each", "sprig", "knob",
-})
-
-# parts of one product, not packs: "2 cloves garlic", "3 stalks celery", "4 slices of bread" -> 1 pack
-PARTS = frozenset({"clove", "stalk", "slice", "sprig", "knob"})
+MEASURES: dict[str, tuple[str, float]] = {u: (d, float(f)) for u, (d, f) in _units()["measures"].items()}
+# what one pack or one thing is called: "2 bags", "a jar", "3 rashers"
+CONTAINERS = frozenset(_units()["containers"])
+# parts of one product, not packs: "2 cloves garlic", "3 stalks celery", "a pinch of salt" -> 1 pack
+PARTS = frozenset(_units()["parts"])
 # a size said for each pack this close to the product's own is that pack ("14 oz" of a 13.5 oz can)
 PACK_TOLERANCE = 0.1
 
 # every spelling a shopper or a catalog may use -> canonical unit or container
-_SPELLINGS: dict[str, str] = {
-    "g": "g", "gr": "g", "gram": "g", "grams": "g", "gramme": "g", "grammes": "g",
-    "kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg",
-    "oz": "oz", "ozs": "oz", "ounce": "oz", "ounces": "oz",
-    "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb", "#": "lb",
-    "ml": "ml", "mls": "ml", "millilitre": "ml", "millilitres": "ml", "milliliter": "ml", "milliliters": "ml",
-    "l": "l", "lt": "l", "ltr": "l", "ltrs": "l", "litre": "l", "litres": "l", "liter": "l", "liters": "l",
-    "fl oz": "fl oz", "floz": "fl oz", "fl. oz": "fl oz", "fl. oz.": "fl oz", "fluid ounce": "fl oz",
-    "fluid ounces": "fl oz",
-    "cup": "cup", "cups": "cup",
-    "tsp": "tsp", "tsps": "tsp", "teaspoon": "tsp", "teaspoons": "tsp",
-    "tbsp": "tbsp", "tbsps": "tbsp", "tbs": "tbsp", "tbl": "tbsp", "tablespoon": "tbsp", "tablespoons": "tbsp",
-    "pod": "ct", "pods": "ct", "capsule": "ct", "capsules": "ct",
-    "pt": "pt", "pts": "pt", "pint": "pt", "pints": "pt",
-    "qt": "qt", "qts": "qt", "quart": "qt", "quarts": "qt",
-    "gal": "gal", "gals": "gal", "gallon": "gal", "gallons": "gal",
-    "ct": "ct", "count": "ct", "pc": "ct", "pcs": "ct",
-    "dozen": "dozen", "dozens": "dozen", "doz": "dozen",
-    "tin": "can", "tins": "can", "packet": "pack", "packets": "pack", "package": "pack",
-    "packages": "pack", "pkg": "pack", "pk": "pack", "pkt": "pack", "loaves": "loaf",
-    "boxes": "box", "bunches": "bunch", "pouches": "pouch", "each": "each",
-    "punnet": "pack", "punnets": "pack", "clamshell": "pack", "clamshells": "pack",
-}
-for _c in CONTAINERS:
+_SPELLINGS: dict[str, str] = {u: u for u in MEASURES}
+for _c in sorted(CONTAINERS):
     _SPELLINGS.setdefault(_c, _c)
-    _SPELLINGS.setdefault(_c + "s", _c)
-_SPELLINGS["packet"] = _SPELLINGS["packets"] = "pack"
+    _SPELLINGS.setdefault(_c + ("es" if _c.endswith(("s", "sh", "ch", "x")) else "s"), _c)
+_SPELLINGS.update(_units()["spellings"])
+# "1 T butter", "2 C flour": spellings read before the text is lower-cased
+CAPITALISED: dict[str, str] = dict(_units()["capitalised"])
 
 
 def canonical_unit(word: str) -> str | None:
@@ -151,7 +116,7 @@ def aligned(unit: str | None, size: Size | None) -> str | None:
 
 
 # containers that are the single items of a multi-item pack, never a pack of them
-INNER_ITEMS = frozenset({"roll", "bar", "stick", "pod", "pouch", "tube", "can", "bottle", "cup", "sleeve"})
+INNER_ITEMS = frozenset(_units()["inner_items"])
 
 
 def packs_for(quantity: float, unit: str | None, size: Size | None, pack_size: Size | None = None,

@@ -11,7 +11,8 @@ import re
 import unicodedata
 
 from ..errors import UsageError
-from ..render import ESCAPE, safe_text
+from ..catalog.units import CAPITALISED
+from ..render import ESCAPE
 from .patterns import lazy
 
 __all__ = ["normalize", "check_request", "MAX_REQUEST_CHARS"]
@@ -55,10 +56,20 @@ def _split_numbered(line: str) -> str:
     return "\n".join(out)
 
 
+_CAPITALISED_RE = lazy(r"(?<=[\d½⅓⅔¼¾⅛⅜⅝⅞])(\s*)(" + "|".join(sorted(CAPITALISED, key=len, reverse=True))
+                       + r")\.?(?=\s|$)")
+
+
+def _capitalised_unit(m: re.Match) -> str:
+    return f"{m[1] or ' '}{CAPITALISED[m[2]]}"
+
+
 def normalize(text: str) -> str:
     """Lower-cased request text with one space between words and newlines kept as item breaks."""
     if "\x1b" in text or "\x9b" in text:
         text = _ESCAPE_RE.sub(" ", text)
+    if ("T" in text or "C" in text) and _CAPITALISED_RE.search(text):
+        text = _CAPITALISED_RE.sub(_capitalised_unit, text)     # "1 T butter" is a tablespoon, "1 t" a teaspoon
     if text.isascii():
         if not text.isprintable():
             text = _ASCII_CONTROL_RE.sub(" ", text).replace("\r", "\n")
