@@ -595,9 +595,15 @@ def _describing_dropped(words: str, index: Index, compare: bool = True) -> str:
     kept = [w for w in split if w not in describing or index.df(w)]
     if compare and any(w in describing for w in kept):
         # a describing word some product uses ("grated parmesan"): dropped when it reads better
-        bare = [w for w in kept if w not in describing]
-        if bare and index.match(" ".join(kept)).status != "matched" and index.match(" ".join(bare)).status == "matched":
-            kept = bare
+        # ("finely chopped fresh tarragon"): the describing words go one at a time, first said
+        # first, and the longest phrase that names a product wins ("fresh tarragon", not "tarragon")
+        if index.match(" ".join(kept)).status != "matched":
+            at = [k for k, w in enumerate(kept) if w in describing]
+            for n in range(1, len(at) + 1):
+                trial = [w for k, w in enumerate(kept) if k not in at[:n]]
+                if trial and index.match(" ".join(trial)).status == "matched":
+                    kept = trial
+                    break
     return " ".join(kept) if kept else words
 
 
