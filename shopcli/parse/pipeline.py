@@ -167,7 +167,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
             line = _dash_heading(line, index)
         parts = [[c for c in (_wanted(_strip_filler(p), index, remarks) for p in part) if c]
                  for part in split_items(line, protector)]
-        parts = [p for p in parts if p and not _preparation(p)]      # "3 cloves garlic, minced"
+        parts = [p for p in _prepared_joined(parts) if p and not _preparation(p)]   # "3 cloves garlic, minced"
         if len(parts) > 2 and len(parts[0]) == 1 and _HEADING_WORDS_RE.search(parts[0][0]) \
                 and not any(c.isdigit() for c in parts[0][0]):
             unparsed.append(parts.pop(0)[0])                          # "fajita night!! chicken, …"
@@ -184,6 +184,18 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
 
 
 @functools.cache
+def _PART_OF_RE() -> re.Pattern[str]:
+    """ "juice of", "grated zest and juice of", "juice from" before an amount: the part named of the
+    whole fruit, which is what is bought (en.toml [filler] part_of)."""
+    parts = "|".join(re.escape(w) for w in sorted(lang()["filler"]["part_of"], key=len, reverse=True))
+    return re.compile(rf"^(?:(?:finely |coarsely )?grated )?(?:{parts})(?:(?: and| &)? (?:{parts}))*"
+                      rf"(?: (?:of|from))? (?=\d|(?:a|an|one|two|three|four|half) )")
+
+
+_PART_OF_FIRST = ("juice", "zest", "rind", "peel", "grated", "finely", "coarsely")
+
+
+@functools.cache
 def _preparation_words() -> frozenset[str]:
     return frozenset(w for phrase in lang()["filler"]["preparation"] for w in phrase.split())
 
@@ -192,6 +204,41 @@ def _preparation(part: list[str]) -> bool:
     """A comma part that says how to prepare what came before ("minced", "finely chopped")."""
     words = _preparation_words()
     return all(w in words for phrase in part for w in phrase.split())
+
+
+def _prepared_joined(parts: list[list[str]]) -> list[list[str]]:
+    """ "1/3 cup peeled and diced jicama", "2 cups diced, cooked turkey": an amount with only
+    preparation words after it is not an item; it belongs to the phrase that follows."""
+    out: list[list[str]] = []
+    carry = ""
+    for part in parts:
+        kept = []
+        for k, phrase in enumerate(part):
+            if carry:
+                phrase, carry = f"{carry} {phrase}", ""
+            if _prepared_only(phrase) or (k + 1 < len(part) and _part_of_only(phrase)):
+                carry = phrase              # "grated zest and juice of 4 limes" is one item too
+                continue
+            kept.append(phrase)
+        out.append(kept)
+    if carry:
+        out.append([carry])
+    return out
+
+
+def _prepared_only(phrase: str) -> bool:
+    if not phrase[:1].isdigit() and not phrase.startswith(("a ", "an ", "half ")):
+        return False
+    amt, rest = read_amount(phrase)
+    if not amt.said or not rest:
+        return False
+    words = _preparation_words() | _describing()
+    return all(w in words and w not in ("and", "or", "for") for w in rest.split())
+
+
+def _part_of_only(phrase: str) -> bool:
+    words = {w for p in lang()["filler"]["part_of"] for w in p.split()} | {"finely", "coarsely"}
+    return all(w in words for w in phrase.split())
 
 
 _EACH_AFTER_RE = re.compile(r"^(?P<amount>.+?)\s+(?:of\s+)?each$")
@@ -450,6 +497,8 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
     if clean in _PRONOUNS:
         unparsed.append(clean)               # "… eggs and milk, can you add those"
         return
+    if clean.startswith(_PART_OF_FIRST) and _PART_OF_RE().match(clean):
+        clean = _PART_OF_RE().sub("", clean, count=1)    # "juice of 1 lime", "zest of 2 oranges": the fruit
     amt, rest = read_amount(_describing_dropped(clean, index, compare=False))
     rest = _strip_filler(rest)
     if not rest:
