@@ -513,7 +513,8 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
             return
         unparsed.append(clean)
         return
-    choices = _OR_RE.split(rest) if " or " in rest else [rest]
+    # "yellow or white onions" is a choice, unless the catalog sells it under that name
+    choices = _OR_RE.split(rest) if " or " in rest and not index.is_name(rest) else [rest]
     if len(choices) > 1:
         choices = _share_noun(choices, index)
         _add_choice(clean, choices, amt, index, items)
