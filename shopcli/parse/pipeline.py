@@ -18,7 +18,8 @@ from ..catalog.units import PARTS, aligned, canonical_unit, packs_for
 from ..catalog.words import lang
 from .amounts import Amount, read_amount
 from .normalize import normalize
-from .remarks import ADDING_RE, correction, negation_cut, taken_back, tells_a_story, without_letter_words
+from .remarks import (ADDING_RE, correction, list_framing, negation_cut, taken_back, tells_a_story,
+                      without_letter_words)
 from .segment import protector_for, split_items
 
 __all__ = ["parse_request", "ParsedItem", "ParseResult"]
@@ -156,6 +157,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     protector = protector_for(index)
     lines = without_letter_words(normalize(text), index, remarks).split("\n")
     for n, line in enumerate(lines):
+        line = list_framing(line)           # "add eggs to my shopping list", "take the bread off my list"
         if line.endswith(":") and n + 1 < len(lines):
             continue                        # "Ingredients:" above a list, one item a line
         if n == 0 and len(lines) > 2 and _list_title(line, index):
@@ -388,12 +390,13 @@ def _read(phrase: str, index: Index, items: list[ParsedItem], unparsed: list[str
           pending: bool) -> bool:
     """Read one phrase into ``items``, applying a self-correction or take-back to the items before;
     True when the phrase is a correction still waiting for what it corrects to ("no wait")."""
-    if items:
-        back = taken_back(phrase)
-        if back is not None:
-            remarks.append(phrase)           # "actually skip the strawberries", found or not
+    back = taken_back(phrase)
+    if back is not None:
+        remarks.append(phrase)               # "actually skip the strawberries", found or not
+        if items:
             _take_back(back, index, items)
-            return False
+        return False
+    if items:
         found = correction(phrase)
         if found is None and pending:
             found = (phrase, True)
@@ -530,7 +533,7 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
     if whole != rest and index.is_name(whole) and index.match(whole).product is not index.match(rest).product:
         # "a gallon of water" names a product of its own (a gallon jug, not bottled water)
         rest = whole
-    words = _purpose_dropped(rest, index)
+    words = _shop_dropped(_purpose_dropped(rest, index), index)
     if " w" in words and _WITH_RE.search(words):
         pair = _with_pair(words, index)
         if pair:                            # "bagels w/ cream cheese": two things, the amount the first's
@@ -655,6 +658,24 @@ def _describing_dropped(words: str, index: Index, compare: bool = True) -> str:
                     kept = trial
                     break
     return " ".join(kept) if kept else words
+
+
+def _shop_dropped(words: str, index: Index) -> str:
+    """ "paper towels from target", "milk at costco": the shop said after an item is not part of it
+    (kept when the words after "from" or "at" are ones the catalog uses and the match is better)."""
+    m = _FROM_SHOP_RE().search(words)
+    if m is None or m.start() == 0:
+        return words
+    short = words[:m.start()]
+    if index.match(short).score >= index.match(words).score:
+        return short
+    return words
+
+
+@functools.cache
+def _FROM_SHOP_RE() -> re.Pattern[str]:
+    said = "|".join(re.escape(w) for w in lang()["framing"]["from_shop"])
+    return re.compile(rf"\s+(?:{said})\s+(?:the\s+)?[a-z'&.-]+(?:\s+[a-z'&.-]+){{0,2}}$")
 
 
 def _purpose_dropped(words: str, index: Index) -> str:

@@ -5,9 +5,13 @@ and the greeting, sign-off and story of a letter. The parser decides what they a
 
 from __future__ import annotations
 
+import functools
+import re
+
+from ..catalog.words import lang
 from .patterns import lazy
 
-__all__ = ["correction", "negation_cut", "taken_back", "tells_a_story", "without_letter_words"]
+__all__ = ["correction", "negation_cut", "taken_back", "tells_a_story", "without_letter_words", "list_framing"]
 
 # "no wait", "I mean", "scratch that", "make it": what follows replaces the item before
 _STRONG = (r"(?:wait|hold on|i mean|i meant|scratch(?: that)?|strike(?: that)?|correction|rather|make that|make it|"
@@ -158,3 +162,37 @@ def tells_a_story(line: str) -> bool:
 _PERSONAL_RE = lazy(r"\b(?:is|are|was|were|has|have|had|will|would|said|says|going|coming|bringing|can't|"
                           r"cant|doesn't|didn't|did|does|i|we|you|he|she|they|it|my|your|his|her|their|our|me|"
                           r"him|them)\b")
+
+
+# -- voice assistants and list apps: "add eggs to my shopping list" ----------------------------
+
+@functools.cache
+def _framing() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    f = lang()["framing"]
+
+    def alt(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    place = rf"(?:(?:{alt(f['whose'])})\s+)?(?:[a-z']+\s+){{0,2}}?(?:{alt(f['places'])})"
+    # "… to my shopping list", "… off my list": group 1 says which way
+    where = re.compile(rf"\s+(?:({alt(f['out_of'])})|(?:{alt(f['into'])}))\s+{place}(?=\s*(?:[,.!?]|$|\s+(?:and|please|thanks?)\b))")
+    lead = re.compile(rf"^(?:(?:{alt(f['leading'])})\b[\s,]*)+")
+    return where, lead, frozenset(w.split()[0] for w in f["removing"])
+
+
+def list_framing(line: str) -> str:
+    """A request told to a voice assistant, without its framing: "add eggs to my shopping list" ->
+    "add eggs"; "update my list with two gallons of milk" -> "two gallons of milk"; "take the bread
+    off my list" -> "remove the bread" (a take-back). Other text comes back unchanged."""
+    if " " not in line:
+        return line
+    where, lead, removing = _framing()
+    m = where.search(line)
+    if m is not None:
+        first = line.split(" ", 1)[0]
+        if m[1] and first in removing:
+            rest = line[len(first):m.start()].strip()
+            rest = rest[4:] if rest.startswith("out ") or rest.startswith("off ") else rest
+            return f"remove {rest}{line[m.end():]}"
+        line = line[:m.start()] + line[m.end():]
+    return lead.sub("", line) or line
