@@ -56,6 +56,9 @@ def _split_numbered(line: str) -> str:
     return "\n".join(out)
 
 
+# a metric amount with its imperial twin (or the reverse) after a slash
+_PAIR_UNIT = r"(?:fl\.?\s?oz|g|gr|grams?|kg|ml|l|litres?|liters?|oz|ounces?|lbs?|pounds?|cups?|pints?|pt|qt|tbsp|tsp)"
+_PAIR_RE = lazy(rf"(\d+(?:\.\d+)?\s?{_PAIR_UNIT})\s?/\s?\d+(?:\.\d+)?(?:\s\d+/\d+)?\s?{_PAIR_UNIT}\b")
 _CAPITALISED_RE = lazy(r"(?<=[\d½⅓⅔¼¾⅛⅜⅝⅞])(\s*)(" + "|".join(sorted(CAPITALISED, key=len, reverse=True))
                        + r")\.?(?=\s|$)")
 
@@ -93,6 +96,8 @@ def normalize(text: str) -> str:
         text = _SEMI_RE.sub("2%", text)
     if ". " in text:
         text = _SENTENCE_RE.sub(_sentence_break, text)   # "… a loaf of rye. thank you, love mom"
+    if "/" in text and _PAIR_RE.search(text):
+        text = _PAIR_RE.sub(r"\1", text)        # "150g/5 1/4oz flour", "500ml/18fl oz": the first is read
     if "," in text:
         text = _THOUSANDS_RE.sub(lambda m: m[1] + m[2].replace(",", ""), text)
         text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)

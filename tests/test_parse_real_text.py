@@ -1,0 +1,108 @@
+"""Real text as people write it (issue: recipe lines, pasted lists, voice requests): one general rule
+per class of miss, each with a table of real phrasing. Recipe lines are from the public recipe
+corpora described in ../shared/corpora/README.md (strangetom/ingredient-parser labels, MIT)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from shopcli import load_catalog, parse_request
+
+SHIPPED = load_catalog()
+
+
+@pytest.fixture(scope="module")
+def recipe_catalog(tmp_path_factory):
+    names = ["tarragon", "fresh tarragon", "cilantro", "fresh cilantro", "jicama", "lime", "lime juice", "milk",
+             "smoked bacon", "fennel", "beansprouts", "salt", "asparagus", "butter", "flour", "sugar",
+             "red bell peppers", "roast turkey", "half and half or cream", "celery", "paprika", "orange",
+             "baby spinach leaves", "plain flour", "ginger"]
+    products = [{"sku": f"R{i:02d}", "name": n, "price": "1.00"} for i, n in enumerate(names)]
+    path = tmp_path_factory.mktemp("recipe") / "catalog.json"
+    path.write_text(json.dumps(products), encoding="utf-8")
+    return load_catalog(path)
+
+
+def first(text, catalog):
+    items = parse_request(text, catalog).items
+    assert items, text
+    it = items[0]
+    return it.quantity, it.unit, it.product.name if it.product else None
+
+
+@pytest.mark.parametrize("text, quantity, unit, name", [
+    ("1 c milk", 1, "cup", "milk"),
+    ("¼ c. flour", 0.25, "cup", "flour"),
+    ("3 T butter", 3, "tbsp", "butter"),
+    ("1 t salt", 1, "tsp", "salt"),
+    ("2 Tbsp. sugar", 2, "tbsp", "sugar"),
+    ("1 tblsp butter", 1, "tbsp", "butter"),
+    ("2 rashers smoked bacon, cut into strips", 2, "rasher", "smoked bacon"),
+    ("1 fennel bulb, trimmed", 1, "bulb", "fennel"),
+    ("2 handfuls beansprouts", 2, "handful", "beansprouts"),
+    ("a pinch of salt", 1, "pinch", "salt"),
+    ("2 pinches ground paprika", 2, "pinch", "paprika"),
+    ("16 asparagus spears, woody parts removed", 16, "spear", "asparagus"),
+    ("1 celery rib, chopped", 1, "rib", "celery"),
+    ("⅓ cup sugar", 1 / 3, "cup", "sugar"),
+    ("1⅔ cups flour", 5 / 3, "cup", "flour"),
+    ("1 ⅔ cups flour", 5 / 3, "cup", "flour"),
+    ("1⁄2 cup milk", 0.5, "cup", "milk"),
+    ("150g/5¼oz plain flour", 150, "g", "plain flour"),
+    ("500ml/18fl oz milk", 500, "ml", "milk"),
+])
+def test_recipe_units_and_fractions(recipe_catalog, text, quantity, unit, name):
+    q, u, n = first(text, recipe_catalog)
+    assert (round(q, 4), u, n) == (round(quantity, 4), unit, name)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("3 tbsp finely chopped fresh tarragon", "fresh tarragon"),     # the longest name that fits
+    ("1/3 cup chopped fresh cilantro", "fresh cilantro"),
+    ("½ cup finely diced red bell peppers", "red bell peppers"),
+    ("8 cups lightly packed baby spinach leaves, stemmed", "baby spinach leaves"),
+    ("1/3 cup peeled and diced jicama", "jicama"),                  # prepared, then the ingredient
+    ("2 cups diced, cooked roast turkey", "roast turkey"),
+    ("juice of 1 lime", "lime"),                                    # the fruit, not its juice
+    ("Juice 1/2 lime", "lime"),
+    ("Grated zest and juice of 4 limes", "lime"),
+    ("zest of 1 orange", "orange"),
+    ("lime juice", "lime juice"),
+    ("2 cups half and half or cream", "half and half or cream"),    # the catalog sells it so
+])
+def test_recipe_preparation_and_parts(recipe_catalog, text, name):
+    assert first(text, recipe_catalog)[2] == name
+
+
+@pytest.mark.parametrize("text, sku, packs", [
+    ("add eggs to my shopping list", "EGG-L-12", 1),
+    ("put ketchup on the grocery list", "KETCHUP-HEINZ-20OZ", 1),
+    ("please update my list with two gallons of skim milk", "MILK-SKIM-1GAL", 2),
+    ("i need three frozen pizzas", "PIZZA-DIGIORNO-PEP", 3),
+    ("add milk to the cart please", "MILK-WHOLE-1GAL", 1),
+    ("alexa put bread on my list", "BREAD-WHITE-20OZ", 1),
+    ("order paper towels from target", "PAPERTOWEL-BOUNTY-6PK", 1),
+    ("can you add two cans of tomato soup to my cart", "TOMATO-SOUP-10OZ", 2),
+])
+def test_voice_framing_is_not_an_item(text, sku, packs):
+    result = parse_request(text, SHIPPED)
+    assert [(i.product.sku if i.product else None, i.packs) for i in result.items] == [(sku, packs)]
+    assert result.unparsed == []
+
+
+@pytest.mark.parametrize("text", [
+    "take the bread off my list",
+    "remove butter from my grocery list",
+    "delete the eggs from my shopping list",
+    "cross milk off the list",
+])
+def test_taking_off_a_list_is_never_an_item(text):
+    result = parse_request(text, SHIPPED)
+    assert result.items == [] and result.unparsed == [] and result.remarks
+
+
+def test_a_take_back_after_items_removes_that_item():
+    result = parse_request("milk, eggs, bread\ntake the eggs off my list", SHIPPED)
+    assert [i.product.sku for i in result.items] == ["MILK-WHOLE-1GAL", "BREAD-WHITE-20OZ"]
