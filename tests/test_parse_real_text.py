@@ -106,3 +106,21 @@ def test_taking_off_a_list_is_never_an_item(text):
 def test_a_take_back_after_items_removes_that_item():
     result = parse_request("milk, eggs, bread\ntake the eggs off my list", SHIPPED)
     assert [i.product.sku for i in result.items] == ["MILK-WHOLE-1GAL", "BREAD-WHITE-20OZ"]
+
+
+@pytest.mark.parametrize("text, sku", [
+    ("a 24 roll pack of toilet paper", "TP-CHARMIN-24PK"),       # the README's own example
+    ("a 12 can case of coke", "COKE-12PK"),
+])
+def test_a_count_of_items_in_a_pack_after_an_article(text, sku):
+    (item,) = parse_request(text, SHIPPED).items
+    assert (item.status, item.product.sku, item.packs) == ("matched", sku, 1)
+
+
+@pytest.mark.parametrize("text", ["AA batteries", "same as last time", "a 24 pack of zzyzx"])
+def test_did_you_mean_shares_a_word_with_the_request(text):
+    from shopcli.catalog.words import tokens
+
+    for item in parse_request(text, SHIPPED).items:
+        said = set(tokens(text))
+        assert all(said & set(tokens(name)) for name in item.hint), item.hint

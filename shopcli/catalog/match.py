@@ -448,8 +448,21 @@ class Matcher:
             return ()
         from rapidfuzz import fuzz, process
 
-        found = process.extract(phrase, self.names, scorer=fuzz.QRatio, limit=3, score_cutoff=72)
-        return tuple(dict.fromkeys(n for n, _, _ in found))
+        found = process.extract(phrase, self.names, scorer=fuzz.QRatio, limit=8, score_cutoff=72)
+        return self.relevant(phrase, dict.fromkeys(n for n, _, _ in found))[:3]
+
+    def relevant(self, phrase: str, names) -> tuple[str, ...]:
+        """The names that share a content word with a phrase, or a typo's correction of one: a "did
+        you mean" with only letters in common ("aa batteries" ~ "Original Spread") is no help."""
+        said = [w for w in tokens(phrase) if w not in STOP and not w[:1].isdigit()]
+        words = set(said) | {c for c in map(self._corrected_or_none, said) if c}
+        return tuple(n for n in names if words & set(tokens(n)))
+
+    def _corrected_or_none(self, word: str) -> str | None:
+        try:
+            return self.correct(word)
+        except Exception:  # noqa: BLE001 - a hint never fails a request
+            return None
 
 
 

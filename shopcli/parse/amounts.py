@@ -316,6 +316,10 @@ def _read_unit(toks: list[str], j: int, amt: Amount) -> int:
             amt.pack_size, j = Size(1, q2, u), k2
         elif u == "pack" or u == "case":
             amt.pack_size, amt.unit, j = Size(1, q2, "ct"), u, k2
+        elif u in CONTAINERS and k2 < len(toks) and toks[k2] in ("pack", "pk", "case"):
+            # "a 24 roll pack of", "a 12 can case of": the count of items in the pack said
+            amt.pack_size, amt.unit, j = Size(1, q2, "ct"), canonical_unit(toks[k2]), _skip(toks, k2 + 1, ("of",))
+            return j
     u, k = _unit_at(toks, j)
     if u == "dozen":
         amt.quantity, amt.items, j = amt.quantity * 12, True, _skip(toks, k, ("of",))

@@ -730,6 +730,8 @@ def _add(text: str, product_words: str, amt: Amount, index: Index, items: list[P
         names = dict.fromkeys(p.name for p in (found.product, *(a for a, _ in found.alternatives)))
         found = Match("unknown", None, 0.0, hint=tuple(names)[:3])
     item = _item(text, amt, found)
+    if item.hint:
+        item.hint = list(index.relevant(product_words, item.hint))   # "did you mean" only what shares a word
     item.words = product_words
     items.append(item)
 
