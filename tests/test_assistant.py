@@ -7,7 +7,10 @@ import sys
 
 import pytest
 
-from shopcli.chat.assistant import PREFERENCES, Assistant
+from shopcli.chat.answers import suggest
+from shopcli.chat.assistant import Assistant
+from shopcli.chat.handlers import HANDLERS
+from shopcli.chat.preferences import PREFERENCES
 from shopcli.chat.console import run_chat
 from shopcli.render import Output
 from shopcli.settings import Settings
@@ -71,7 +74,7 @@ def test_an_internal_error_becomes_a_sentence(settings, monkeypatch):
     def boom(self, intent):
         raise KeyError("x")
 
-    monkeypatch.setattr(Assistant, "_on_show_cart", boom)
+    monkeypatch.setitem(HANDLERS, "show_cart", boom)
     bot = Assistant(settings)
     assert bot.turn("show my cart").text.startswith("Sorry, something went wrong there (KeyError).")
     assert bot.turn("a dozen eggs").text.startswith("Added 1 x Large Eggs")
@@ -114,7 +117,7 @@ def test_vegetarian_is_never_suggested_meat_or_fish(settings):
     for sku in BASES:
         if sku not in cat.by_sku:
             continue
-        for p, _ in bot._suggest([sku], 5):
+        for p, _ in suggest(bot.session, [sku], 5):
             seen += 1
             assert p.category not in ("Meat", "Seafood")
             assert not p.tags or {"vegetarian", "vegan"} & set(p.tags), p.sku
@@ -129,7 +132,7 @@ def test_no_peanuts_is_never_suggested_nuts(settings):
     for sku in BASES:
         if sku not in cat.by_sku:
             continue
-        for p, _ in bot._suggest([sku], 5):
+        for p, _ in suggest(bot.session, [sku], 5):
             seen += 1
             assert "peanut" not in p.name.lower() and "contains-nuts" not in p.tags, p.sku
     assert seen

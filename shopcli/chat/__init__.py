@@ -1,2 +1,6 @@
-"""``shop chat``: understanding a turn (``intents.py``), the assistant and its dialogue state, the
-handlers of each intent, the replies, and transcripts with their replay (``transcript.py``)."""
+"""``shop chat``: understanding a turn (``intents.py``), the assistant (``assistant.py``) and its
+dialogue state (``state.py``, with the cart of ``cart.py``), the session handlers get
+(``session.py``), the table of intent handlers (``handlers.py``) and the topics they come from
+(``talk``, ``cart_intents``, ``shopping``, ``questions``, ``answers``, ``checkout``,
+``preferences``), the replies (``replies.py``), the terminal (``console.py``), and transcripts
+with their replay (``transcript.py``)."""

@@ -38,7 +38,7 @@ def run_chat(settings, out: Output, record: str | None = None) -> int:
     finally:
         if recorder is not None:
             recorder.close()
-    return 3 if bot.data_error else 0
+    return 3 if bot.state.data_error else 0
 
 
 def _stdin_is_terminal() -> bool:

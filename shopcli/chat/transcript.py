@@ -265,7 +265,7 @@ def _catalog_ref(settings, target: Path) -> str:
 
 
 def _starting_state(store) -> list[str]:
-    from .assistant import PREFERENCES
+    from .preferences import PREFERENCES
     from ..orders.lifecycle import canonical
     from ..render import dumps
 
@@ -415,7 +415,7 @@ def _seed(settings, t: Transcript) -> None:
             where, why = (t.orders[int(m[1]) - 1][0], m[2]) if m else (t.orders[0][0], e.message)
             raise TranscriptError(f"{t.path}:{where}: order: {why}") from None
     if t.preferences or t.counter is not None or t.orders or t.orders_file:
-        from .assistant import PREFERENCES
+        from .preferences import PREFERENCES
 
         with store.transaction() as tx:
             if t.preferences:
