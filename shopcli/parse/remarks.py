@@ -175,7 +175,9 @@ def _framing() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
 
     place = rf"(?:(?:{alt(f['whose'])})\s+)?(?:[a-z']+\s+){{0,2}}?(?:{alt(f['places'])})"
     # "… to my shopping list", "… off my list": group 1 says which way
-    where = re.compile(rf"\s+(?:({alt(f['out_of'])})|(?:{alt(f['into'])}))\s+{place}(?=\s*(?:[,.!?]|$|\s+(?:and|please|thanks?)\b))")
+    # (anything may follow: "put chicken broth on the list two cartons", "salmon on the list for friday")
+    where = re.compile(rf"\s+(?:({alt(f['out_of'])})|(?:{alt(f['into'])}))\s+{place}"
+                       rf"(?:\s+for\s+(?:today|tonight|tomorrow|the weekend|[a-z]+day))?(?![\w'-])")
     lead = re.compile(rf"^(?:(?:{alt(f['leading'])})\b[\s,]*)+")
     return where, lead, frozenset(w.split()[0] for w in f["removing"])
 
