@@ -124,3 +124,47 @@ def test_did_you_mean_shares_a_word_with_the_request(text):
     for item in parse_request(text, SHIPPED).items:
         said = set(tokens(text))
         assert all(said & set(tokens(name)) for name in item.hint), item.hint
+
+
+@pytest.mark.parametrize("text, skus", [
+    ("Canned veggies (corn, green beans, peas)", {"CORN-CAN-15OZ", "GREENBEAN-CAN-14OZ", "PEAS-CAN-15OZ"}),
+    ("Veggies (carrots, peppers, etc)", {"CARROT-2LB", "CARROT-BABY-1LB", "PEPPER-GREEN-1CT", "PEPPER-RED-1CT",
+                                         "PEPPER-YEL-1CT", "PEPPER-MINI-1LB"}),
+    ("Grapes (red or green)", {"GRAPES-RED-1LB", "GRAPES-GREEN-1LB"}),
+])
+def test_a_shelf_with_examples_is_a_question_among_them(text, skus):
+    (item,) = parse_request(text, SHIPPED).items
+    offered = {item.product.sku} | {p.sku for p, _ in item.alternatives}
+    assert item.status == "ambiguous" and item.product.sku in skus and offered & skus == offered & skus
+    assert len(offered & skus) >= 2
+
+
+@pytest.mark.parametrize("text", [
+    "Canned beef stew (Dinty Moore or similar)",       # neither the shelf nor its example is carried
+])
+def test_a_shelf_whose_examples_are_not_carried_is_unknown(text):
+    (item,) = parse_request(text, SHIPPED).items
+    assert item.status == "unknown"
+
+
+@pytest.mark.parametrize("text, sku", [
+    ("greek yogurt (plain, big tub)", "YOG-GRK-PLAIN-32OZ"),   # descriptions, not examples
+    ("Tuna (whatever brand, in water) x 6", "TUNA-CHUNK-5OZ"),
+])
+def test_brackets_that_describe_one_kind_are_not_examples(text, sku):
+    (item,) = parse_request(text, SHIPPED).items
+    assert item.product is not None and item.product.sku == sku
+
+
+@pytest.mark.parametrize("text, sku", [
+    ("almond milk, unsweetened if possible", "MILK-ALMOND-HALFGAL"),
+    ("Spinach - fresh not frozen", "SPINACH-BABY-5OZ"),
+    ("Pineapple - a fresh one please", "PINEAPPLE-1CT"),
+    ("Laundry detergent, any brand", "TIDE-LIQUID-92OZ"),
+    ("Baby food - any flavor", "BABYFOOD-BANANA-2PK"),
+    ("we're going camping, hot dogs", "HOTDOG-BEEF-15OZ"),
+])
+def test_qualifiers_around_an_item_never_make_an_item(text, sku):
+    result = parse_request(text, SHIPPED)
+    assert [i.product.sku if i.product else None for i in result.items] == [sku]
+    assert result.unparsed == [] or "camping" in result.unparsed[0]

@@ -350,6 +350,10 @@ class SqlIndex(Matcher):
         return got
 
     @functools.cached_property
+    def head_words(self) -> frozenset[str]:  # type: ignore[override]
+        return frozenset(r[0].split()[-1] for r in self._q("SELECT DISTINCT key FROM exact") if r[0].split())
+
+    @functools.cached_property
     def and_phrases(self) -> list[str]:  # type: ignore[override]
         return [r[0] for r in self._q("SELECT DISTINCT key FROM exact WHERE ' ' || key || ' ' LIKE '% and %'")]
 

@@ -166,6 +166,8 @@ class Matcher:
 
     @property
     def names(self) -> list[str]: raise NotImplementedError
+    @property
+    def head_words(self) -> frozenset[str]: raise NotImplementedError
 
     # -- words -------------------------------------------------------------------------------
     def correct(self, word: str, context: list[str] = ()) -> str | None:
@@ -528,6 +530,12 @@ class Index(Matcher):
     @functools.cached_property
     def vocab(self) -> list[str]:
         return list(self._postings)
+
+    @functools.cached_property
+    def head_words(self) -> frozenset[str]:
+        """The last word of every name and alias: the words that can name a product ("milk"), as
+        against those that only describe one ("unsweetened", "fresh", "lean")."""
+        return frozenset(k.split()[-1] for k in self._exact if k.split())
 
     @functools.cached_property
     def names(self) -> list[str]:

@@ -15,7 +15,7 @@ from ..catalog.load import Catalog, Product
 from ..catalog.match import STOP as _STOP, Matcher as Index, Match, Want
 from .patterns import lazy
 from ..catalog.units import PARTS, aligned, canonical_unit, packs_for
-from ..catalog.words import lang
+from ..catalog.words import lang, tokens
 from .amounts import Amount, read_amount
 from .normalize import normalize
 from .remarks import (ADDING_RE, correction, list_framing, negation_cut, taken_back, tells_a_story,
@@ -414,7 +414,7 @@ def _read(phrase: str, index: Index, items: list[ParsedItem], unparsed: list[str
                 items.pop()
             else:
                 phrase = fix                 # "milk, actually a dozen eggs": only an amount is corrected
-    _read_phrase(phrase, index, items, unparsed)
+    _read_phrase(phrase, index, items, unparsed, remarks)
     return False
 
 
@@ -475,7 +475,8 @@ def _corrected(fix: str, said: str, index: Index, items: list[ParsedItem], stron
     return True
 
 
-def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: list[str]) -> None:
+def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: list[str],
+                 remarks: list[str] | None = None) -> None:
     if ":" in clean:
         m = _NAME_COLON_RE.match(clean)
         if m:
@@ -516,6 +517,14 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
             return
         unparsed.append(clean)
         return
+    if "(" in rest and _EXAMPLES_RE.search(rest):
+        shelf = _shelf_examples(rest, index)
+        if shelf is not None:                # "veggies (carrots, peppers, etc)": which of them?
+            if len(shelf) == 1:
+                _add(clean, shelf[0], amt, index, items)
+            else:
+                _add_choice(clean, shelf, amt, index, items)
+            return
     # "yellow or white onions" is a choice, unless the catalog sells it under that name
     choices = _OR_RE.split(rest) if " or " in rest and not index.is_name(rest) else [rest]
     if len(choices) > 1:
@@ -546,7 +555,23 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
             for name in run:
                 _add(name, name, Amount(), index, items)
             return
+    if (not amt.said or (amt.quantity == 1 and amt.unit is None and not clean[:1].isdigit())) and items \
+            and remarks is not None and _only_modifiers(words, index):
+        # "almond milk, unsweetened if possible", "spinach - fresh not frozen": words that only
+        # describe are a remark on the item before, never an item of their own
+        remarks.append(clean)
+        return
     _add(clean, words, amt, index, items)
+
+
+def _only_modifiers(words: str, index: Index) -> bool:
+    """Words the catalog uses, but never as the last word of a product's name ("unsweetened",
+    "fresh", "lean"): they describe a kind and name nothing on their own."""
+    split = [w for w in tokens(words) if w not in _STOP]
+    if not split or len(split) > 3 or index.is_name(words):
+        return False
+    heads = index.head_words
+    return all(index.df(w) and w not in heads for w in split)
 
 
 _NAME_COLON_RE = lazy(r"^(?P<name>[^:\d]+?):\s*(?P<amount>.+)$")
@@ -608,6 +633,55 @@ _PURPOSE_RE = lazy(r"\s+for\s+.*$")
 
 
 _PAREN_RE = lazy(r"\s*\([^()]*(?:\)|$)")
+
+
+_EXAMPLES_RE = lazy(r"\(([^()]*(?:,|\bor\b|\betc\b|\bsimilar\b)[^()]*)\)")
+_EXAMPLE_SPLIT_RE = lazy(r"\s*(?:,|;|/|&|\band\b|\bor\b)\s*")
+_PREPOSITIONS = frozenset({"in", "with", "without", "for", "from", "at", "on", "of", "to", "no", "not"})
+_NOT_EXAMPLES = frozenset({"etc", "etc.", "similar", "whatever", "anything", "any", "something", "such as", "e.g.",
+                           "eg", "like", "the like", "whatever brand", "any brand", "whatever kind", "any kind"})
+
+
+def _shelf_examples(rest: str, index: Index) -> list[str] | None:
+    """ "canned veggies (corn, green beans, peas)", "deli meat (ham or salami)", "cereal (cheerios,
+    corn flakes, etc)": a shelf with examples in brackets is a choice among the examples the catalog
+    carries (said with the shelf's form word: canned corn); None when the brackets hold no list."""
+    m = _EXAMPLES_RE.search(rest)
+    head = " ".join((rest[:m.start()] + " " + rest[m.end():]).split())
+    listed = " etc" in f" {m[1]}" or "whatever" in m[1] or " or " in f" {m[1]} "
+    if m[1].strip().startswith("or ") or any(c.isdigit() for c in m[1]) or (index.is_name(head) and not listed):
+        return None                          # "mustard (or 2 tsp dijon)", "herbs de provence (…)"
+    said = [e.strip(" .!") for e in _EXAMPLE_SPLIT_RE.split(m[1])]
+    said = [" ".join(w for w in e.split() if w not in ("etc", "etc.", "such", "as", "e.g."))
+            for e in said if e and e not in _NOT_EXAMPLES]
+    # "tuna (whatever brand, in water)": words after a preposition say how, they are no example
+    said = [e for e in said if e and e not in _NOT_EXAMPLES and e.split()[0] not in _PREPOSITIONS]
+    if not said:
+        return None
+    if " or " not in f" {m[1]} " and all(_only_modifiers(e, index) or canonical_unit(e.split()[-1]) for e in said):
+        return None                          # "greek yogurt (plain, big tub)": one kind, described
+    forms = [w for w in head.split() if w in _form_words()]
+    noun = head.split()[-1] if head.split() else ""
+    kind = index.match(head) if head else None
+    out: list[str] = []
+    for e in said:
+        options = ([f"{' '.join(forms)} {e}"] if forms else []) + ([f"{e} {noun}"] if noun else [])
+        for o in options + [e]:
+            m = index.match(o)
+            if m.status != "unknown":
+                out.append(o)
+                break
+    if not out and kind is not None and kind.status == "matched":
+        return None
+    if not out and len(said) == 1 and not forms:
+        return None                          # "apples (honeycrisp)": a kind of the head, read as usual
+    return list(dict.fromkeys(out)) or [head]
+
+
+@functools.cache
+def _form_words() -> frozenset[str]:
+    """Words that say the form a product is sold in ("canned", "frozen"): en.toml [matching] shelf_words."""
+    return frozenset(lang()["matching"]["shelf_words"]) | {"tinned", "dried", "fresh"}
 
 
 def _remark_dropped(words: str, index: Index) -> str:
