@@ -168,3 +168,17 @@ def test_qualifiers_around_an_item_never_make_an_item(text, sku):
     result = parse_request(text, SHIPPED)
     assert [i.product.sku if i.product else None for i in result.items] == [sku]
     assert result.unparsed == [] or "camping" in result.unparsed[0]
+
+
+@pytest.mark.parametrize("text, never", [
+    ("bread (not white)", "white"),
+    ("Pasta (not spaghetti)", "spaghetti"),
+    ("Eggs but not organic, too expensive", "organic"),
+    ("coffee but not decaf", "decaf"),
+])
+def test_what_a_request_says_no_to_never_answers_it(text, never):
+    from shopcli.catalog.words import tokens
+
+    items = parse_request(text, SHIPPED).items
+    assert len(items) == 1 and items[0].product is not None
+    assert never not in tokens(items[0].product.name)

@@ -7,6 +7,7 @@ pack size) -> match (catalog product) -> assemble (packs, choices, merging repea
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 from dataclasses import dataclass, field
@@ -155,6 +156,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     unparsed: list[str] = []
     remarks: list[str] = []
     protector = protector_for(index)
+    token = _EXCLUDED.set([])
     lines = without_letter_words(normalize(text), index, remarks).split("\n")
     for n, line in enumerate(lines):
         line = list_framing(line)           # "add eggs to my shopping list", "take the bread off my list"
@@ -182,6 +184,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
                 and tells_a_story(line):
             remarks.extend(it.text for it in items[first:])    # "my kid has a bake sale friday."
             del items[first:]
+    _EXCLUDED.reset(token)
     return ParseResult(request, _merge(items), unparsed, clause.text if clause else None, remarks)
 
 
@@ -383,7 +386,36 @@ def _wanted(phrase: str, index: Index, remarks: list[str]) -> str:
         return phrase                       # "no pulp orange juice" is a product
     if not cut:
         remarks.append(phrase)
+    else:                                   # "bread (not white)": white bread never answers it
+        said_not = set(tokens(phrase)) - set(tokens(cut)) - _NOT_CONTENT
+        excluded = _EXCLUDED.get(None)
+        if said_not and excluded is not None:
+            excluded.append((cut, frozenset(said_not)))
     return cut
+
+
+# what the request said it does not want, by the phrase that remains ("bread" -> {"white"});
+# set for each request by parse_request
+_EXCLUDED: contextvars.ContextVar[list[tuple[str, frozenset[str]]]] = contextvars.ContextVar("excluded")
+_NOT_CONTENT = frozenset({"no", "not", "without", "but", "and", "the", "a", "an", "any", "one", "ones", "kind", "type",
+                          "brand", "version", "instead", "of", "too", "please", "thanks"})
+
+
+def _excluded_for(text: str) -> frozenset[str]:
+    found = [words for cut, words in _EXCLUDED.get(()) if cut and (cut in text or text in cut)]
+    return frozenset().union(*found) if found else frozenset()
+
+
+def _without_excluded(found: Match, excluded: frozenset[str]) -> Match:
+    """The match with the products the request said no to passed over: the best other one, a
+    question when several are as good, unknown when none is left."""
+    if found.product is None or not (set(tokens(found.product.name)) & excluded):
+        return found
+    left = [(p, s) for p, s in found.alternatives if not set(tokens(p.name)) & excluded]
+    if not left:
+        return Match("unknown", None, 0.0)
+    status = "matched" if len(left) == 1 or left[0][1] > left[1][1] else "ambiguous"
+    return Match(status, left[0][0], left[0][1], tuple(left[1:]))
 
 
 def _read(phrase: str, index: Index, items: list[ParsedItem], unparsed: list[str], remarks: list[str],
@@ -803,6 +835,9 @@ def _add(text: str, product_words: str, amt: Amount, index: Index, items: list[P
         # "some fruit", "snacks": a shelf, not a product; name a few of it instead of picking one
         names = dict.fromkeys(p.name for p in (found.product, *(a for a, _ in found.alternatives)))
         found = Match("unknown", None, 0.0, hint=tuple(names)[:3])
+    excluded = _excluded_for(text) if _EXCLUDED.get(()) else frozenset()
+    if excluded:
+        found = _without_excluded(found, excluded)
     item = _item(text, amt, found)
     if item.hint:
         item.hint = list(index.relevant(product_words, item.hint))   # "did you mean" only what shares a word
