@@ -182,3 +182,14 @@ def test_what_a_request_says_no_to_never_answers_it(text, never):
     items = parse_request(text, SHIPPED).items
     assert len(items) == 1 and items[0].product is not None
     assert never not in tokens(items[0].product.name)
+
+
+@pytest.mark.parametrize("text, sku, packs", [
+    ("Corn (the canned kind not fresh) x3", "CORN-CAN-15OZ", 3),
+    ("Apples (honeycrisp if you have them)", "APPLE-HONEYCRISP-1CT", 1),
+    ("ground beef (the lean kind)", "BEEF-GROUND-937-1LB", 1),
+    ("eggs (large)", "EGG-L-12", 1),
+])
+def test_words_in_brackets_that_name_a_kind_pick_it(text, sku, packs):
+    (item,) = parse_request(text, SHIPPED).items
+    assert (item.status, item.product.sku, item.packs) == ("matched", sku, packs)

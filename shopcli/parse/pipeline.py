@@ -664,6 +664,13 @@ _PRONOUNS = frozenset({"those", "these", "them", "it", "that", "this", "all of t
 _PURPOSE_RE = lazy(r"\s+for\s+.*$")
 
 
+def _described(product: Product) -> set[str]:
+    """The words a product is known by: its name, brand, aliases, category and tags."""
+    text = " ".join([product.name, product.brand or "", product.category or "", *product.aliases, *product.tags])
+    return set(tokens(text))
+
+
+_KIND_WORDS_RE = lazy(r"^(?:the|a|an)\s+|\s+(?:kind|one|ones|type|sort|variety|version)$")
 _PAREN_RE = lazy(r"\s*\([^()]*(?:\)|$)")
 
 
@@ -721,6 +728,18 @@ def _remark_dropped(words: str, index: Index) -> str:
     "eggs (large)" keeps them."""
     bare = " ".join(_PAREN_RE.sub(" ", words).split())
     flat = " ".join(words.replace("(", " ").replace(")", " ").split())
+    inner = _PAREN_RE.search(words)
+    if inner is not None and bare:
+        # "corn (the canned kind not fresh)", "apples (honeycrisp if you have them)": the words in
+        # brackets say which kind, when with the name before them they name a product
+        said = inner[0].strip("() ")
+        cut = negation_cut(said)
+        kind = _KIND_WORDS_RE.sub("", _strip_filler(said if cut is None else cut)).strip()
+        if kind and not any(c.isdigit() for c in kind):
+            refined = index.match(f"{kind} {bare}")
+            if refined.status == "matched" and refined.product is not index.match(bare).product \
+                    and set(tokens(kind)) <= _described(refined.product) | _STOP:
+                return f"{kind} {bare}"
     if bare and bare != flat and index.match(flat).status != "matched" and index.match(bare).status == "matched":
         return bare
     return words
