@@ -193,3 +193,26 @@ def test_what_a_request_says_no_to_never_answers_it(text, never):
 def test_words_in_brackets_that_name_a_kind_pick_it(text, sku, packs):
     (item,) = parse_request(text, SHIPPED).items
     assert (item.status, item.product.sku, item.packs) == ("matched", sku, packs)
+
+
+@pytest.mark.parametrize("text, most", [
+    ("coffee under $10", "10.00"),
+    ("Laundry detergent under $12", "12.00"),
+    ("a can of coffee (under $12)", "12.00"),
+])
+def test_a_price_limit_is_kept_when_a_product_within_it_is_carried(text, most):
+    from decimal import Decimal
+
+    (item,) = parse_request(text, SHIPPED).items
+    assert item.status == "matched" and item.product.price <= Decimal(most)
+
+
+@pytest.mark.parametrize("text", ["Toilet paper (cheapest one)", "pasta sauce whatever is cheapest",
+                                  "Diapers size 3 - cheapest brand", "the cheapest olive oil"])
+def test_the_cheapest_is_the_cheapest_of_the_kind(text):
+    (item,) = parse_request(text, SHIPPED).items
+    kind = [p for p in SHIPPED.products if p.category == item.product.category
+            and set(p.name.lower().split()) & set(item.product.name.lower().split()) - {"the"}]
+    assert item.status == "matched"
+    assert item.product.price == min(p.price for p in [item.product, *(a for a, _ in item.alternatives)]
+                                     if p.category == item.product.category)

@@ -11,6 +11,7 @@ import contextvars
 import functools
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..catalog.load import Catalog, Product
 from ..catalog.match import STOP as _STOP, Matcher as Index, Match, Want
@@ -157,6 +158,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     remarks: list[str] = []
     protector = protector_for(index)
     token = _EXCLUDED.set([])
+    caps = _CAPS.set(_price_caps(text) if "$" in text or "dollar" in text.lower() else [])
     lines = without_letter_words(normalize(text), index, remarks).split("\n")
     for n, line in enumerate(lines):
         line = list_framing(line)           # "add eggs to my shopping list", "take the bread off my list"
@@ -185,6 +187,7 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
             remarks.extend(it.text for it in items[first:])    # "my kid has a bake sale friday."
             del items[first:]
     _EXCLUDED.reset(token)
+    _CAPS.reset(caps)
     return ParseResult(request, _merge(items), unparsed, clause.text if clause else None, remarks)
 
 
@@ -401,6 +404,53 @@ _NOT_CONTENT = frozenset({"no", "not", "without", "but", "and", "the", "a", "an"
                           "brand", "version", "instead", "of", "too", "please", "thanks"})
 
 
+# price limits said in the request ("coffee under $10"), by the words before them
+_CAPS: contextvars.ContextVar[list[tuple[frozenset[str], Decimal]]] = contextvars.ContextVar("caps")
+_CAP_RE = lazy(r"((?:[a-z'-]+\s+){0,3}?[a-z'-]+)\s*\(?\s*(?:under|below|less than|no more than|max(?:imum)?|at most|"
+               r"up to|cheaper than)\s*\$\s*(\d+(?:\.\d{1,2})?)", re.IGNORECASE)
+# "whatever is cheapest", "the cheapest one", "whichever is cheaper": the cheapest of the kind
+_CHEAPEST_RE = lazy(r"\b(?:(?:whatever|whichever)(?:'s| is)?\s+)?(?:(?:is|'s)\s+)?(?:the\s+)?(?:cheapest|cheaper|cheap|least expensive)"
+                    r"(?:\s+(?:one|ones|brand|kind|option))?\b")
+
+
+_CHEAPEST: contextvars.ContextVar[bool] = contextvars.ContextVar("cheapest")
+
+
+def _cheapest_of(item: ParsedItem) -> ParsedItem:
+    found = _by_price(Match(item.status, item.product, item.score, tuple(item.alternatives)), None, True)
+    amount = Amount(item.quantity, item.unit, None, False, True)
+    out = _item(f"{item.text} - cheapest", amount, found)
+    out.words = item.words
+    return out
+
+
+def _price_caps(text: str) -> list[tuple[frozenset[str], Decimal]]:
+    return [(frozenset(tokens(m[1])) - _STOP, Decimal(m[2])) for m in _CAP_RE.finditer(text)]
+
+
+def _cap_for(text: str) -> Decimal | None:
+    said = set(tokens(text))
+    caps = [cap for words, cap in _CAPS.get(()) if words and words <= said]
+    return min(caps) if caps else None
+
+
+def _by_price(found: Match, cap: Decimal | None, cheapest: bool) -> Match:
+    """Among the products that fit about as well, those within the price said, cheapest first when
+    the request asks for it; the match as it was when none is within the price."""
+    kind = found.product.category
+    pool = [(found.product, found.score)] + [(p, s) for p, s in found.alternatives
+                                             if s >= found.score - 15 and p.category == kind]
+    if cap is not None:
+        pool = [(p, s) for p, s in pool if p.price <= cap]
+        if not pool:
+            return Match("ambiguous", found.product, found.score, found.alternatives)
+    if cheapest:
+        pool.sort(key=lambda ps: (ps[0].price, -ps[1]))
+    best, score = pool[0]
+    rest = tuple(ps for ps in [(found.product, found.score), *found.alternatives] if ps[0] is not best)
+    return Match("matched", best, score, rest)
+
+
 def _excluded_for(text: str) -> frozenset[str]:
     found = [words for cut, words in _EXCLUDED.get(()) if cut and (cut in text or text in cut)]
     return frozenset().union(*found) if found else frozenset()
@@ -509,6 +559,20 @@ def _corrected(fix: str, said: str, index: Index, items: list[ParsedItem], stron
 
 def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: list[str],
                  remarks: list[str] | None = None) -> None:
+    if "cheap" in clean or "least expensive" in clean:
+        said = _CHEAPEST_RE.sub(" ", clean).replace("( )", " ").replace("()", " ")
+        said = " ".join(_strip_filler(said).split())
+        if said == clean:
+            pass                             # "cheap" inside a name ("cheapskate")
+        elif said:
+            token = _CHEAPEST.set(True)      # "pasta sauce whatever is cheapest"
+            try:
+                return _read_phrase(said, index, items, unparsed, remarks)
+            finally:
+                _CHEAPEST.reset(token)
+        elif items and items[-1].product is not None:
+            items[-1] = _cheapest_of(items[-1])   # "diapers size 3 - cheapest brand"
+            return
     if ":" in clean:
         m = _NAME_COLON_RE.match(clean)
         if m:
@@ -857,6 +921,10 @@ def _add(text: str, product_words: str, amt: Amount, index: Index, items: list[P
     excluded = _excluded_for(text) if _EXCLUDED.get(()) else frozenset()
     if excluded:
         found = _without_excluded(found, excluded)
+    cap = _cap_for(text) if _CAPS.get(()) else None
+    cheapest = _CHEAPEST.get(False)
+    if (cap is not None or cheapest) and found.product is not None:
+        found = _by_price(found, cap, cheapest)
     item = _item(text, amt, found)
     if item.hint:
         item.hint = list(index.relevant(product_words, item.hint))   # "did you mean" only what shares a word
