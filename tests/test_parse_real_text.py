@@ -211,8 +211,6 @@ def test_a_price_limit_is_kept_when_a_product_within_it_is_carried(text, most):
                                   "Diapers size 3 - cheapest brand", "the cheapest olive oil"])
 def test_the_cheapest_is_the_cheapest_of_the_kind(text):
     (item,) = parse_request(text, SHIPPED).items
-    kind = [p for p in SHIPPED.products if p.category == item.product.category
-            and set(p.name.lower().split()) & set(item.product.name.lower().split()) - {"the"}]
     assert item.status == "matched"
     assert item.product.price == min(p.price for p in [item.product, *(a for a, _ in item.alternatives)]
                                      if p.category == item.product.category)
