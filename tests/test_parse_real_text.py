@@ -214,3 +214,13 @@ def test_the_cheapest_is_the_cheapest_of_the_kind(text):
     assert item.status == "matched"
     assert item.product.price == min(p.price for p in [item.product, *(a for a, _ in item.alternatives)]
                                      if p.category == item.product.category)
+
+
+@pytest.mark.parametrize("text, skus", [
+    ("alexa add bananas milk and bread", ["BANANA-1LB", "MILK-WHOLE-1GAL", "BREAD-WHITE-20OZ"]),
+    ("alexa add marshmallows graham crackers and hershey bars", ["MARSHMALLOWS-10OZ", "GRAHAM-14OZ",
+                                                                  "CHOC-HERSHEY-1OZ"]),
+    ("pita chips and salsa", [None, "SALSA-MED-16OZ"]),      # a compound not carried stays one thing
+])
+def test_names_said_without_commas_in_a_list(text, skus):
+    assert [i.product.sku if i.status == "matched" else None for i in parse_request(text, SHIPPED).items] == skus

@@ -179,8 +179,11 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
             unparsed.append(parts.pop(0)[0])                          # "fajita night!! chicken, …"
         pending = False                     # a "no wait" still waiting for what it corrects to
         first = len(items)
-        for phrase in _group(_each_after(parts), index):
+        phrases = _group(_each_after(parts), index)
+        in_list = _IN_LIST.set(len(phrases) > 1)   # "alexa add bananas milk and bread": a list
+        for phrase in phrases:
             pending = _read(phrase, index, items, unparsed, remarks, pending)
+        _IN_LIST.reset(in_list)
         found = items[first:]
         if len(lines) > 1 and found and all(it.status == "unknown" and not it.problem for it in found) \
                 and tells_a_story(line):
@@ -692,13 +695,14 @@ def _run_on(words: str, index: Index) -> list[str] | None:
     """The product names a phrase is made of, one after another, when it names no product as a
     whole ("bread milk eggs", "lettuce tomato onion"); None otherwise. Fewest names win."""
     split = words.split()
-    if not 3 <= len(split) <= 12:
+    if not (2 if _IN_LIST.get(False) else 3) <= len(split) <= 12:
         return None
     from ..catalog.words import tokens
 
     if not all(index.df(t) for t in tokens(words) if t not in _STOP):
         return None                         # a word no name holds: no names make up the phrase
-    if index.match(words).status == "matched":
+    whole = index.match(words)
+    if whole.status == "matched" and (whole.score >= 90 or len(split) > 3):
         return None
     best: list[list[str] | None] = [[]] + [None] * len(split)
     for end in range(1, len(split) + 1):
@@ -709,8 +713,22 @@ def _run_on(words: str, index: Index) -> list[str] | None:
                 if best[end] is None or len(before) + 1 < len(best[end]):
                     best[end] = before + [name]
     found = best[-1]
-    # two names could be one thing the catalog does not carry ("pita chips"): three or more only
-    return found if found is not None and len(found) > 2 else None
+    # two names could be one thing the catalog does not carry ("pita chips"): three or more only,
+    # or two among other items of a list said without commas ("bananas milk and bread")
+    if found is None or len(found) < 2:
+        return None
+    if len(found) == 2:
+        # a plural before another name is a list ("bananas milk"); a singular is a compound the
+        # catalog may not carry ("pita chips")
+        from ..catalog.words import singular
+
+        last = found[0].split()[-1]
+        if not _IN_LIST.get(False) or singular(last) == last:
+            return None
+    return found
+
+
+_IN_LIST: contextvars.ContextVar[bool] = contextvars.ContextVar("in_list")
 
 
 _ARTICLE_RE = re.compile(r"^(?:a|an|one|1)\s+")
