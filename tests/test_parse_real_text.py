@@ -224,3 +224,12 @@ def test_the_cheapest_is_the_cheapest_of_the_kind(text):
 ])
 def test_names_said_without_commas_in_a_list(text, skus):
     assert [i.product.sku if i.status == "matched" else None for i in parse_request(text, SHIPPED).items] == skus
+
+
+@pytest.mark.parametrize("text, skus", [
+    ("Frozen broccoli Frozen mixed veg", ["BROCCOLI-FROZEN-12OZ", "MIXEDVEG-FROZEN-12OZ"]),
+    ("Lemons (2) Limes (2)", ["LEMON-1CT", "LIME-1CT"]),
+    ("2 cans of Campbell's soup", ["SOUP-CHKNOODLE-10OZ"]),          # a brand's capital is no separator
+])
+def test_capital_letters_as_the_only_separator(text, skus):
+    assert [i.product.sku for i in parse_request(text, SHIPPED).items] == skus

@@ -159,6 +159,8 @@ def parse_request(text: str, catalog: Catalog) -> ParseResult:
     protector = protector_for(index)
     token = _EXCLUDED.set([])
     caps = _CAPS.set(_price_caps(text) if "$" in text or "dollar" in text.lower() else [])
+    if not text.islower() and not text.isupper():
+        text = _capital_breaks(text, index)  # "Frozen broccoli Frozen mixed veg", "Lemons (2) Limes (2)"
     lines = without_letter_words(normalize(text), index, remarks).split("\n")
     for n, line in enumerate(lines):
         line = list_framing(line)           # "add eggs to my shopping list", "take the bread off my list"
@@ -204,6 +206,27 @@ def _PART_OF_RE() -> re.Pattern[str]:
 
 
 _PART_OF_FIRST = ("juice", "zest", "rind", "peel", "grated", "finely", "coarsely")
+
+
+# a capital letter after a lower-case word or a bracket, inside a line: where a pasted list may
+# have lost its separator
+_CAPITAL_BREAK_RE = re.compile(r"(?<=[a-z)])\s+(?=[A-Z][a-z])")
+
+
+def _capital_breaks(text: str, index: Index) -> str:
+    """Lists whose only separators are capital letters ("Frozen broccoli Frozen mixed veg") are
+    split there, when every piece names a product and the whole line names none."""
+    out = []
+    for line in text.split("\n"):
+        if "," not in line and ";" not in line and _CAPITAL_BREAK_RE.search(line):
+            pieces = _CAPITAL_BREAK_RE.split(line.strip())
+            low = [normalize(p) for p in pieces]
+            if len(pieces) > 1 and all(index.match(_strip_filler(read_amount(p)[1]) or p).status == "matched"
+                                       for p in low) \
+                    and not index.is_name(normalize(line)) and index.match(normalize(line)).status != "matched":
+                line = ", ".join(pieces)
+        out.append(line)
+    return "\n".join(out)
 
 
 @functools.cache
