@@ -233,3 +233,18 @@ def test_names_said_without_commas_in_a_list(text, skus):
 ])
 def test_capital_letters_as_the_only_separator(text, skus):
     assert [i.product.sku for i in parse_request(text, SHIPPED).items] == skus
+
+
+@pytest.mark.parametrize("text, sku", [
+    ("canned salmon", None),                     # only fresh salmon is carried
+    ("canned corn", "CORN-CAN-15OZ"),
+    ("frozen corn", "CORN-FROZEN-12OZ"),
+    ("Diapers size 5", None),                    # sizes 2 to 4 are carried
+    ("Size 6 diapers", None),
+    ("can you order a pack of pampers size four", "DIAPER-PAMPERS-S4"),
+])
+def test_a_form_or_size_said_is_kept(text, sku):
+    (item,) = parse_request(text, SHIPPED).items
+    assert (item.product.sku if item.status == "matched" else None) == sku
+    if sku is None:
+        assert item.status == "unknown"

@@ -90,6 +90,8 @@ def normalize(text: str) -> str:
     if "?" in text or "!" in text:
         text = _CLAUSE_END_RE.sub(", ", text).replace("?", " ").replace("!", " ")   # "fajita night!! chicken"
     text = _DISFLUENCY_RE.sub(" ", text)       # "um can i get uh a couple avocados"
+    if "size " in text and _SIZE_WORD_RE.search(text):
+        text = _SIZE_WORD_RE.sub(lambda m: f"size {_SIZE_NUMBERS[m[1]]}", text)   # "pampers size four"
     if _REPEATED_NUMBER_RE.search(text):
         text = _REPEATED_NUMBER_RE.sub(r"\1", text)   # "two uh two cans": the number said again is one
     if " the " in text or text.startswith("the "):
@@ -126,6 +128,9 @@ def _sentence_break(m: re.Match) -> str:
 
 _ASCII_CONTROL_RE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
 _CLAUSE_END_RE = lazy(r"[!?]+(?=\s+\S)")
+_SIZE_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10}
+_SIZE_WORD_RE = lazy(r"\bsize (" + "|".join(_SIZE_NUMBERS) + r")\b")
 _REPEATED_NUMBER_RE = lazy(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+\1\b(?!\s*(?:x|×|-|/))")
 _DISFLUENCY_RE = re.compile(r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|h+m+|a+h+)(?![\w'])")
 _KIND_RE = lazy(r"\bthe ((?:[\w%'-]+ ){0,2}?[\w%'-]+) (?:kind|one|ones|type|sort|variety|version)\b")

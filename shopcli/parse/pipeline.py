@@ -477,6 +477,45 @@ def _by_price(found: Match, cap: Decimal | None, cheapest: bool) -> Match:
     return Match("matched", best, score, rest)
 
 
+_SIZE_SAID_RE = re.compile(r"\bsize\s+(\d+|one|two|three|four|five|six|seven|eight)\b")
+_SIZE_WORDS_N = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                 "eight": "8"}
+
+
+def _in_form_and_size(words: str, found: Match) -> Match:
+    """A form said ("canned salmon", "frozen corn") or a size said ("diapers size 5") is kept: a
+    product of another form or size never answers it; another that fits does, else nothing."""
+    said = set(words.split())
+    forms = [f for f in _form_words() if f in said and f != "fresh"]
+    m = _SIZE_SAID_RE.search(words) if "size" in said else None
+    if not forms and m is None:
+        return found
+    size = _SIZE_WORDS_N.get(m[1], m[1]) if m else None
+
+    def fits(p: Product) -> bool:
+        if forms and not all(_of_form(p, f) for f in forms):
+            return False
+        if size is not None:
+            named = _SIZE_SAID_RE.search(p.name.lower())
+            if named is not None and _SIZE_WORDS_N.get(named[1], named[1]) != size:
+                return False
+        return True
+
+    if fits(found.product):
+        return found
+    left = [(p, s) for p, s in found.alternatives if fits(p)]
+    if not left:
+        return Match("unknown", None, 0.0, hint=tuple(p.name for p, _ in [(found.product, 0), *found.alternatives])[:3])
+    status = "matched" if len(left) == 1 or left[0][1] > left[1][1] else "ambiguous"
+    return Match(status, left[0][0], left[0][1], tuple(left[1:]))
+
+
+def _of_form(product: Product, form: str) -> bool:
+    shelves = lang()["matching"]["shelf_words"].get("canned" if form == "tinned" else form, [])
+    return product.category in shelves or form in _described(product) or (
+        form == "tinned" and "canned" in _described(product))
+
+
 def _excluded_for(text: str) -> frozenset[str]:
     found = [words for cut, words in _EXCLUDED.get(()) if cut and (cut in text or text in cut)]
     return frozenset().union(*found) if found else frozenset()
@@ -962,6 +1001,8 @@ def _add(text: str, product_words: str, amt: Amount, index: Index, items: list[P
     excluded = _excluded_for(text) if _EXCLUDED.get(()) else frozenset()
     if excluded:
         found = _without_excluded(found, excluded)
+    if found.product is not None:
+        found = _in_form_and_size(product_words, found)
     cap = _cap_for(text) if _CAPS.get(()) else None
     cheapest = _CHEAPEST.get(False)
     if (cap is not None or cheapest) and found.product is not None:
