@@ -97,6 +97,18 @@ def test_voice_framing_is_not_an_item(text, sku, packs):
     "remove butter from my grocery list",
     "delete the eggs from my shopping list",
     "cross milk off the list",
+    # take-backs written blind by a tester
+    "alexa remove eggs from my shopping list",
+    "hey google delete milk from my list",
+    "scratch the paper towels",
+    "never mind the bananas",
+    "i dont need ketchup anymore",
+    "cross off the orange juice",
+    "siri take coffee filters off the grocery list",
+    "get rid of the chips on my list",
+    "cancel the frozen pizzas",
+    "forget the sour cream",
+    "please remove two cans of tomato soup from my cart",
 ])
 def test_taking_off_a_list_is_never_an_item(text):
     result = parse_request(text, SHIPPED)

@@ -30,8 +30,10 @@ _SETTLED_RE = lazy(r"\s+(?:is|are|will|would|should)\s+(?:fine|enough|plenty|do|
 
 _TAKE_BACK_RE = lazy(
     r"^(?:(?:actually|wait|sorry|oh|on second thought)[\s,]+)*"
-    r"(?:skip|forget|drop|remove|cancel|scrap|leave out|take out|never ?mind|no need for|don't need|dont need)"
-    r"\s+(?:the\s+|my\s+|those\s+|that\s+)?(?P<what>.+?)(?:\s+after all)?$"
+    r"(?:skip|forget|drop|remove|delete|erase|cancel|scrap|leave out|take out|take off|cross off|cross out|"
+    r"get rid of|scratch(?!\s+(?:that|this|it)\b)|never ?mind|no need for|don't need|dont need|do not need|"
+    r"(?:i|we)\s+(?:don't|dont|do not|no longer)\s+need)"
+    r"\s+(?:the\s+|my\s+|those\s+|that\s+)?(?P<what>.+?)(?:\s+after all|\s+any ?more|\s+anymore)?$"
     r"|^(?:actually[\s,]+)?no\s+(?P<what2>.+?)\s+after all$")
 
 # "no cheese this time", "not the green ones", "without onions": a thing not wanted
@@ -50,8 +52,8 @@ _NEGATED_TAIL_RE = lazy(
 # the words those can start with: most phrases are checked with one set look-up
 _MARKER_FIRST = frozenset("no nah nope sorry oops whoops actually oh wait hold i scratch strike correction rather "
                           "make change not".split())
-_TAKE_BACK_FIRST = frozenset("actually wait sorry oh on skip forget drop remove cancel scrap leave take never "
-                             "nevermind no don't dont".split())
+_TAKE_BACK_FIRST = frozenset("actually wait sorry oh on skip forget drop remove delete erase cancel scrap leave take "
+                             "never nevermind no don't dont do cross get scratch i we".split())
 
 
 # every word the patterns below start from (a cheap test first)
@@ -167,7 +169,7 @@ _PERSONAL_RE = lazy(r"\b(?:is|are|was|were|has|have|had|will|would|said|says|goi
 # -- voice assistants and list apps: "add eggs to my shopping list" ----------------------------
 
 @functools.cache
-def _framing() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+def _framing() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
     f = lang()["framing"]
 
     def alt(words) -> str:
@@ -179,7 +181,7 @@ def _framing() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     where = re.compile(rf"\s+(?:({alt(f['out_of'])})|(?:{alt(f['into'])}))\s+{place}"
                        rf"(?:\s+for\s+(?:today|tonight|tomorrow|the weekend|[a-z]+day))?(?![\w'-])")
     lead = re.compile(rf"^(?:(?:{alt(f['leading'])})\b[\s,]*)+")
-    return where, lead, frozenset(w.split()[0] for w in f["removing"])
+    return where, lead, tuple(sorted(f["removing"], key=len, reverse=True))
 
 
 def list_framing(line: str) -> str:
@@ -191,9 +193,13 @@ def list_framing(line: str) -> str:
     where, lead, removing = _framing()
     m = where.search(line)
     if m is not None:
-        first = line.split(" ", 1)[0]
-        if m[1] and first in removing:
-            rest = line[len(first):m.start()].strip()
+        led = lead.sub("", line) or line     # "hey google delete milk from my list"
+        if led != line:
+            return list_framing(led)
+        verb = next((r for r in removing if line.startswith(r + " ")), None)
+        # "take the bread off my list"; "get rid of the chips on my list" (any way but "take … on")
+        if verb is not None and (m[1] or verb != "take"):
+            rest = line[len(verb):m.start()].strip()
             rest = rest[4:] if rest.startswith("out ") or rest.startswith("off ") else rest
             return f"remove {rest}{line[m.end():]}"
         line = line[:m.start()] + line[m.end():]
