@@ -260,3 +260,22 @@ def test_a_form_or_size_said_is_kept(text, sku):
     assert (item.product.sku if item.status == "matched" else None) == sku
     if sku is None:
         assert item.status == "unknown"
+
+
+def test_chatter_around_items_never_sinks_an_order(tmp_path):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "shopcli", "--db", str(tmp_path / "o.json"), "order", "--yes",
+                        "we're going camping, hot dogs and buns"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "HOTDOG-BEEF-15OZ" in r.stdout and "placed" in r.stdout
+
+
+@pytest.mark.parametrize("text, sku, packs", [
+    ("greek yogurt, the big tub, 2 of them", "YOG-GRK-PLAIN-32OZ", 2),   # the pack said after the item
+    ("milk n eggs on ur way", "EGG-L-12", 1),
+])
+def test_words_after_an_item_that_say_its_pack(text, sku, packs):
+    item = parse_request(text, SHIPPED).items[-1]
+    assert (item.status, item.product.sku, item.packs) == ("matched", sku, packs)

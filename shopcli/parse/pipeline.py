@@ -439,13 +439,34 @@ _CHEAPEST_RE = lazy(r"\b(?:(?:whatever|whichever)(?:'s| is)?\s+)?(?:(?:is|'s)\s+
                     r"(?:\s+(?:one|ones|brand|kind|option))?\b")
 
 
+_PACK_FILLER = frozenset({"the", "a", "an", "of", "them", "those", "these", "em", "'em", "one", "ones", "please", "x"})
+
+
+def _pack_only(clean: str, prev: ParsedItem) -> str | None:
+    """A phrase that says only a pack and an amount ("the big tub, 2 of them", "a large bag") is
+    about the item before: the same words, read again with that pack ("2 big tub of greek yogurt")."""
+    from .amounts import _SIZE_WORDS
+
+    words = [w.strip(",") for w in clean.split()]
+    words = [w for w in words if w and w not in _PACK_FILLER]
+    if not words or len(words) > 5:
+        return None
+    numbers = [w for w in words if w.isdigit() or w in lang()["numbers"]["ones"]]
+    sizes = [w for w in words if w in _SIZE_WORDS]
+    packs = [w for w in words if canonical_unit(w) is not None and w not in numbers]
+    if not packs or len(numbers) + len(sizes) + len(packs) != len(words) or len(numbers) > 1 or len(packs) > 1:
+        return None
+    amount = numbers[0] if numbers else f"{prev.quantity:g}" if prev.quantity != 1 else "1"
+    return f"{amount} {' '.join(sizes)} {packs[0]} of {prev.words}".replace("  ", " ")
+
+
 _CHEAPEST: contextvars.ContextVar[bool] = contextvars.ContextVar("cheapest")
 
 
-def _cheapest_of(item: ParsedItem) -> ParsedItem:
+def _cheapest_of(item: ParsedItem, said: str) -> ParsedItem:
     found = _by_price(Match(item.status, item.product, item.score, tuple(item.alternatives)), None, True)
     amount = Amount(item.quantity, item.unit, None, False, True)
-    out = _item(f"{item.text} - cheapest", amount, found)
+    out = _item(f"{item.text} - {said}", amount, found)
     out.words = item.words
     return out
 
@@ -624,6 +645,14 @@ def _corrected(fix: str, said: str, index: Index, items: list[ParsedItem], stron
 
 def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: list[str],
                  remarks: list[str] | None = None) -> None:
+    if items and items[-1].words and items[-1].product is not None:
+        pack = _pack_only(clean, items[-1])
+        if pack is not None:                 # "greek yogurt, the big tub, 2 of them"
+            prev = items.pop()
+            _read_phrase(pack, index, items, unparsed, remarks)
+            if items:
+                items[-1].text = f"{prev.text}, {clean}"   # what was said, as said
+            return
     if "cheap" in clean or "least expensive" in clean:
         said = _CHEAPEST_RE.sub(" ", clean).replace("( )", " ").replace("()", " ")
         said = " ".join(_strip_filler(said).split())
@@ -636,7 +665,7 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
             finally:
                 _CHEAPEST.reset(token)
         elif items and items[-1].product is not None:
-            items[-1] = _cheapest_of(items[-1])   # "diapers size 3 - cheapest brand"
+            items[-1] = _cheapest_of(items[-1], clean)   # "diapers size 3 - cheapest brand"
             return
     if ":" in clean:
         m = _NAME_COLON_RE.match(clean)
@@ -697,7 +726,8 @@ def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: li
     rest = _describing_dropped(rest.replace(" ( ", " ").replace(" )", "").strip("( )"), index)
     rest, amt = _part_unit(rest, amt, index)
     if _CHATTER_RE.search(rest) and index.match(rest).score < 95:
-        unparsed.append(clean)               # "i'm making risotto", "we're going camping"
+        # "i'm making risotto", "we're going camping": a remark, which never sinks the order
+        (remarks if remarks is not None else unparsed).append(clean)
         return
     whole = _ARTICLE_RE.sub("", clean) if amt.unit or amt.pack_size else rest
     if whole != rest and index.is_name(whole) and index.match(whole).product is not index.match(rest).product:
@@ -882,7 +912,7 @@ def _remark_dropped(words: str, index: Index) -> str:
         if kind and not any(c.isdigit() for c in kind):
             refined = index.match(f"{kind} {bare}")
             if refined.status == "matched" and refined.product is not index.match(bare).product \
-                    and set(tokens(kind)) <= _described(refined.product) | _STOP:
+                    and set(tokens(f"{kind} {bare}")) <= _described(refined.product) | _STOP:
                 return f"{kind} {bare}"
     if bare and bare != flat and index.match(flat).status != "matched" and index.match(bare).status == "matched":
         return bare
