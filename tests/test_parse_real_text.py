@@ -279,3 +279,12 @@ def test_chatter_around_items_never_sinks_an_order(tmp_path):
 def test_words_after_an_item_that_say_its_pack(text, sku, packs):
     item = parse_request(text, SHIPPED).items[-1]
     assert (item.status, item.product.sku, item.packs) == ("matched", sku, packs)
+
+
+@pytest.mark.parametrize("text, skus", [
+    ("Greek yogurt - Fage if you have it", ["YOG-FAGE-0PCT-17OZ"]),          # the brand says which
+    ("coffee, creamer and sugar", ["COFFEE-FOLGERS-25OZ", "CREAMER-FRVAN-32OZ", "SUGAR-GRAN-4LB"]),
+    ("chips, tortilla chips", ["CHIPS-LAYS-CLASSIC-8OZ", "TORTILLA-CHIPS-13OZ"]),
+])
+def test_a_brand_after_an_item_says_which(text, skus):
+    assert [i.product.sku for i in parse_request(text, SHIPPED).items] == skus

@@ -439,6 +439,29 @@ _CHEAPEST_RE = lazy(r"\b(?:(?:whatever|whichever)(?:'s| is)?\s+)?(?:(?:is|'s)\s+
                     r"(?:\s+(?:one|ones|brand|kind|option))?\b")
 
 
+def _kind_of(clean: str, prev: ParsedItem, index: Index) -> str | None:
+    """A brand said after an item ("greek yogurt - fage if you have it") names that brand's product
+    of the kind: the words together, when they name a product known by all of them."""
+    said = _strip_filler(clean)
+    words = [w for w in tokens(said) if w not in _STOP]
+    if not words or len(words) > 2 or set(words) & set(tokens(prev.words)):
+        return None
+    alone = index.match(said)
+    if alone.status != "matched" or alone.product is prev.product or not alone.product.brand \
+            or not set(words) <= set(tokens(alone.product.brand)):
+        return None                          # only a brand says which one ("coffee, creamer" is two)
+    both = f"{said} {prev.words}"
+    m = index.match(both)
+    if m.status == "matched" and m.product is alone.product and set(tokens(both)) - _STOP <= _described(m.product):
+        return both
+    return None
+
+
+def _amount_of(item: ParsedItem) -> Amount:
+    said = item.quantity != 1 or item.unit is not None
+    return Amount(item.quantity, item.unit, None, False, said)
+
+
 _PACK_FILLER = frozenset({"the", "a", "an", "of", "them", "those", "these", "em", "'em", "one", "ones", "please", "x"})
 
 
@@ -645,6 +668,12 @@ def _corrected(fix: str, said: str, index: Index, items: list[ParsedItem], stron
 
 def _read_phrase(clean: str, index: Index, items: list[ParsedItem], unparsed: list[str],
                  remarks: list[str] | None = None) -> None:
+    if items and items[-1].words and items[-1].product is not None and not clean[:1].isdigit():
+        kind = _kind_of(clean, items[-1], index)
+        if kind is not None:                 # "greek yogurt - fage if you have it": that kind of it
+            prev = items.pop()
+            _add(f"{prev.text} - {clean}", kind, _amount_of(prev), index, items)
+            return
     if items and items[-1].words and items[-1].product is not None:
         pack = _pack_only(clean, items[-1])
         if pack is not None:                 # "greek yogurt, the big tub, 2 of them"
