@@ -53,9 +53,9 @@ def stdin_batches(max_batch: int = MAX_BATCH) -> Iterator[list[bytes]]:
             batch.append(bytes(buf[start:nl]))
             start = nl + 1
         del buf[:start]
-        if eof and buf:
-            batch.append(bytes(buf))
-            buf.clear()
+        if eof and buf and b"\n" not in buf:
+            batch.append(bytes(buf))        # the last line, without its newline; never lines still
+            buf.clear()                     # waiting behind a full batch (they are one order each)
         if batch and (len(batch) >= max_batch or eof or not select.select([fd], [], [], 0)[0]):
             yield batch
             batch = []

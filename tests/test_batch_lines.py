@@ -1,0 +1,51 @@
+"""Every line of a standard-input batch is one request, whatever the batch size (issue 19, finding 0:
+lines still buffered behind a full group of 2,000 were once joined into one order at end of input)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run(args: list[str], lines: list[str], tmp_path) -> list[str]:
+    env = dict(os.environ, SHOPCLI_DB=str(tmp_path / "orders.json"), SHOPCLI_NOW="2026-11-23T14:03:00+00:00",
+               SHOPCLI_CACHE_DIR=str(tmp_path / "cache"), SHOPCLI_CONFIG=str(tmp_path / "none.toml"))
+    env.pop("SHOPCLI_CATALOG", None)
+    data = "".join(line + "\n" for line in lines).encode()
+    r = subprocess.run([sys.executable, "-m", "shopcli", *args], input=data, capture_output=True, env=env,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr.decode()[-400:]
+    return r.stdout.decode().splitlines()
+
+
+@pytest.mark.parametrize("n", [1, 4095, 4096, 4097, 10_000])
+def test_each_line_is_one_order(n, tmp_path):
+    lines = ["bread" if i % 2 == 0 else "2 eggs" for i in range(n)]
+    out = run(["order", "--yes", "--json"], lines, tmp_path)
+    assert len(out) == n
+    docs = [json.loads(line) for line in out[-3:]]
+    assert all(len(d["lines"]) == 1 and d["lines"][0]["packs"] <= 2 for d in docs)
+    assert [d["request"] for d in docs] == lines[-3:]
+
+
+def test_each_long_line_is_one_order_too(tmp_path):
+    n = 4097
+    long = "a gallon of milk, two loaves of sourdough bread, a dozen large eggs, " * 3 + "and some bananas"
+    out = run(["order", "--dry-run", "--json"], [long] * n, tmp_path)
+    assert len(out) == n and json.loads(out[-1])["request"] == long
+
+
+@pytest.mark.parametrize("n", [4097, 10_000])
+def test_each_line_is_one_parse(n, tmp_path):
+    assert len(run(["parse", "--json"], ["milk"] * n, tmp_path)) == n
+
+
+def test_the_last_line_without_a_newline_counts(tmp_path):
+    env = dict(os.environ, SHOPCLI_DB=str(tmp_path / "orders.json"), SHOPCLI_CACHE_DIR=str(tmp_path / "cache"))
+    r = subprocess.run([sys.executable, "-m", "shopcli", "order", "--dry-run", "--json"], input=b"milk\nbread",
+                       capture_output=True, env=env, timeout=60)
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 2
