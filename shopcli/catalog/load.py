@@ -189,6 +189,13 @@ def _product(file: Path, loc: str, obj: dict, *, from_csv: bool) -> Product:
     def bad(field: str, why: str) -> DataError:
         return DataError(f"{file}: {loc}: field '{field}': {why}")
 
+    def encodable(field: str, v: str) -> None:
+        if not v.isascii():
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError as e:      # a lone surrogate ("\ud800") from JSON escapes
+                raise bad(field, f"holds a character that is not text (U+{ord(v[e.start]):04X})") from None
+
     def text(field: str, required: bool = False) -> str | None:
         v = obj.get(field)
         if v is None or (from_csv and v == ""):
@@ -197,6 +204,7 @@ def _product(file: Path, loc: str, obj: dict, *, from_csv: bool) -> Product:
             return None
         if not isinstance(v, str):
             raise bad(field, "must be a string")
+        encodable(field, v)
         v = " ".join(v.split())
         if required and not v:
             raise bad(field, "must not be empty")
@@ -210,6 +218,8 @@ def _product(file: Path, loc: str, obj: dict, *, from_csv: bool) -> Product:
             v = v.split("|")
         if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
             raise bad(field, "must be a list of strings")
+        for s in v:
+            encodable(field, s)
         return tuple(s for s in (" ".join(s.split()) for s in v) if s)
 
     def number(field: str, integer: bool) -> Decimal | None:
