@@ -49,3 +49,25 @@ def test_the_last_line_without_a_newline_counts(tmp_path):
     r = subprocess.run([sys.executable, "-m", "shopcli", "order", "--dry-run", "--json"], input=b"milk\nbread",
                        capture_output=True, env=env, timeout=60)
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize("args, data, placed", [
+    (["order", "--yes", "milk"], None, 1),
+    (["order", "--json"], b"milk\nbread\neggs\n", 3),
+])
+def test_an_order_stored_is_reported_placed_when_the_output_is_closed(tmp_path, args, data, placed):
+    """Issue 19, finding 5: the order was stored, then the command failed and a script retried."""
+    env = dict(os.environ, SHOPCLI_DB=str(tmp_path / "orders.json"), SHOPCLI_CACHE_DIR=str(tmp_path / "cache"))
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        r = subprocess.run([sys.executable, "-m", "shopcli", *args], stdout=write, stderr=subprocess.PIPE,
+                           input=data, env=env, timeout=60)
+    finally:
+        os.close(write)
+    err = r.stderr.decode()
+    assert r.returncode == 0 and "Traceback" not in err and err.count("\n") == 1
+    assert "placed ORD-" in err and err.count("ORD-") == placed
+    listed = subprocess.run([sys.executable, "-m", "shopcli", "orders", "list", "--json"], capture_output=True,
+                            env=env, timeout=60)
+    assert len(json.loads(listed.stdout)) == placed

@@ -100,7 +100,7 @@ def run_order(settings, out: Output, requests: list[str] | None, *, yes: bool, d
         placed = core.place_orders(settings.store, [draft.doc], catalog)[0]
         if isinstance(placed, list):
             raise _refusal(placed)
-        _show(out, placed, as_json, placed=True)
+        _acknowledge(out, [placed], as_json)
         return 0
     return _run_batch(settings, out, dry_run=dry_run, as_json=as_json, deliver=deliver, pickup=pickup)
 
@@ -143,15 +143,45 @@ def _run_batch(settings, out: Output, *, dry_run: bool, as_json: bool, deliver, 
         except DataError as e:
             out.error(e.message, e.hint)
             return 3
+        placed = []
         for (n, _), res in zip(drafts, results):
             if isinstance(res, list):
                 err = _refusal(res)
                 out.error(f"line {n}: {err.message}", err.hint)
                 worst = max(worst, 1)
             else:
-                _show(out, res, as_json, placed=True)
-        out.flush()
+                placed.append(res)
+        if not _acknowledge(out, placed, as_json):
+            return worst                    # nothing more is read, so nothing more is placed unseen
     return worst
+
+
+def _acknowledge(out: Output, placed: list[dict], as_json: bool) -> bool:
+    """Print the orders just stored. When the output cannot be written (a closed pipe), they are
+    placed all the same: say so on standard error with their ids, so that a script that retries
+    does not order twice, and return False (the batch stops reading)."""
+    try:
+        for doc in placed:
+            _show(out, doc, as_json, placed=True)
+        out.flush()
+        return True
+    except (BrokenPipeError, OSError, ValueError) as e:
+        ids = ", ".join(d["id"] for d in placed)
+        why = getattr(e, "strerror", None) or type(e).__name__
+        out.error(f"placed {ids}, but the output could not be written ({why})",
+                  "the orders are in the store: check with shop orders list before retrying")
+        _silence_stdout()
+        return False
+
+
+def _silence_stdout() -> None:
+    """Stop later writes and the final flush from failing on the same closed output."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _show(out: Output, doc: dict, as_json: bool, placed: bool) -> None:
