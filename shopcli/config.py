@@ -156,6 +156,11 @@ def _broken(path: Path, why: str, hint: str | None = None) -> DataError:
 
 
 def _read_text(path: Path) -> str | None:
+    from .files import not_a_file
+
+    special = not_a_file(path)
+    if special is not None:
+        raise _broken(path, f"is {special}, not a file", hint="point SHOPCLI_CONFIG at a file")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -106,6 +106,12 @@ def load_catalog(path: str | os.PathLike | None = None) -> Catalog:
     source = Path(path) if path is not None else default_catalog_path()
     if not source.exists():
         raise DataError(f"catalog not found: {source}", hint="pass --catalog PATH or set SHOPCLI_CATALOG")
+    from ..files import not_a_file
+
+    special = not_a_file(source)
+    if special is not None:
+        raise DataError(f"catalog {source} is {special}, not a file or folder",
+                        hint="pass --catalog PATH or set SHOPCLI_CATALOG")
     files = catalog_files(source)
     if not files:
         raise DataError(f"catalog folder {source} holds no .json or .csv files")

@@ -46,6 +46,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from ..errors import DataError
+from ..files import not_a_file
 from .head import DECODER as _DECODER
 from .head import reject_constant as _reject_constant
 from .head import value_at
@@ -146,6 +147,9 @@ def _gc_paused() -> Iterator[None]:
 
 def _read_bytes(path: Path) -> bytes | None:
     """The file's bytes, or ``None`` if it does not exist (read in one go)."""
+    special = not_a_file(path)
+    if special is not None:
+        raise DataError(f"cannot read the store {path}: it is {special}, not a file", hint=_READ_HINT)
     try:
         with open(path, "rb") as f:
             return f.read()

@@ -49,6 +49,10 @@ def value_at(raw: bytes, start: int) -> tuple[Any, int] | None:
 def head_meta(path: Path) -> dict | None:
     """The store's meta document read from the head of the file ({} for no store or an empty one),
     or None when it is not there (then the caller parses the whole file)."""
+    from ..files import not_a_file
+
+    if not_a_file(path) is not None:
+        return None                          # the full read says what it is, without opening it
     size = HEAD_BYTES
     while True:
         try:
