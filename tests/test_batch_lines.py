@@ -71,3 +71,24 @@ def test_an_order_stored_is_reported_placed_when_the_output_is_closed(tmp_path, 
     listed = subprocess.run([sys.executable, "-m", "shopcli", "orders", "list", "--json"], capture_output=True,
                             env=env, timeout=60)
     assert len(json.loads(listed.stdout)) == placed
+
+
+def test_a_counter_behind_the_orders_never_hands_out_an_id_twice(tmp_path):
+    """Issue 19, finding 6: a store whose meta document was edited or partly restored."""
+    env = dict(os.environ, SHOPCLI_DB=str(tmp_path / "orders.json"), SHOPCLI_CACHE_DIR=str(tmp_path / "cache"))
+
+    def shop(*args):
+        r = subprocess.run([sys.executable, "-m", "shopcli", *args], capture_output=True, text=True, env=env,
+                           timeout=60)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    for _ in range(3):
+        shop("order", "--yes", "milk")
+    data = json.loads((tmp_path / "orders.json").read_text())
+    data["_meta"]["1"]["counters"]["order"] = 1
+    (tmp_path / "orders.json").write_text(json.dumps(data))
+    shop("order", "--yes", "bread")
+    shop("order", "--yes", "eggs")
+    ids = [o["id"] for o in json.loads(shop("orders", "list", "--json"))]
+    assert len(ids) == 5 and len(set(ids)) == 5
