@@ -224,3 +224,15 @@ def test_broken_things_mean_no_suggestions_and_no_output(env, tmp_path, monkeypa
     monkeypatch.delenv("SHOPCLI_CATALOG")
     assert values(["order", "--pickup"], "") == []
     assert capsys.readouterr() == ("", "")
+
+
+def test_catalog_text_reaches_the_shell_cleaned(tmp_path, monkeypatch):
+    """Issue 19, finding 9: a product name with a terminal escape was offered raw."""
+    cat = tmp_path / "evil"
+    cat.mkdir()
+    (cat / "p.json").write_text(json.dumps([{"sku": "ZEB-1", "name": "Zebra \u001b[31mCola", "price": "1.00"}]),
+                                encoding="utf-8")
+    monkeypatch.setenv("SHOPCLI_CATALOG", str(cat))
+    monkeypatch.setenv("SHOPCLI_CACHE_DIR", str(tmp_path / "cache"))
+    offered = complete(["order"], "Zeb") + complete(["suggest", "--sku"], "ZEB")
+    assert offered and all("\x1b" not in v and "\x1b" not in (h or "") for v, h in offered)

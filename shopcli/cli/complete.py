@@ -20,13 +20,22 @@ COMPLETION_LIMIT = 500
 
 
 def _quietly(fn):
+    """Completions never fail, and catalog or store text reaches the shell cleaned (no escapes)."""
     @functools.wraps(fn)
     def wrapper(ctx: typer.Context, incomplete: str):
         try:
-            return fn(ctx, incomplete or "")
+            return [_safe(v) for v in fn(ctx, incomplete or "")]
         except Exception:
             return []
     return wrapper
+
+
+def _safe(value):
+    from ..render import safe_text
+
+    if isinstance(value, tuple):
+        return tuple(safe_text(v) if isinstance(v, str) else v for v in value)
+    return safe_text(value) if isinstance(value, str) else value
 
 
 def _completion_settings(ctx) -> Settings:

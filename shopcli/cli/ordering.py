@@ -213,7 +213,7 @@ def _repair(draft: core.Draft, catalog, now: datetime, out: Output) -> core.Draf
             if product is None:
                 continue
         elif it.status == "unknown":
-            hint = f" (did you mean {', '.join(it.hint)}?)" if it.hint else ""
+            hint = f" (did you mean {', '.join(clean(h) for h in it.hint)}?)" if it.hint else ""
             answer = typer.prompt(f"'{clean(it.text)}' is not in the catalog{hint}. Type a product, or Enter to drop",
                                   default="", show_default=False).strip()
             if not answer:
