@@ -277,20 +277,53 @@ def set_value(key: str, value: str, path: Path | None = None) -> str:
         value = check_value(key, value)
     except ValueError as e:
         raise UsageError(f"{key}: {e}", hint=f"example: shop config set {key} '{KEYS[key].example}'") from None
-    path = path or config_path()
-    text = _read_text(path) or ""
-    if text:
-        _parse(path, text)  # a broken file is reported, not overwritten
-    _write(path, _edit(path, text, key, value))
+    path = _target(path or config_path())
+    with _locked(path):                      # read, edit and write as one step ("config.lock", as git)
+        text = _read_text(path) or ""
+        if text:
+            _parse(path, text)  # a broken file is reported, not overwritten
+        _write(path, _edit(path, text, key, value))
     return value
 
 
 def unset_value(key: str, path: Path | None = None) -> bool:
     """Remove one setting from the file; False when it was not set."""
     check_key(key)
-    path = path or config_path()
-    text = _read_text(path)
-    if not text or key not in _parse(path, text):
-        return False
-    _write(path, _edit(path, text, key, None))
+    path = _target(path or config_path())
+    with _locked(path):
+        text = _read_text(path)
+        if not text or key not in _parse(path, text):
+            return False
+        _write(path, _edit(path, text, key, None))
     return True
+
+
+def _target(path: Path) -> Path:
+    """The file a config path names: a symbolic link (dotfiles kept in a repository) is followed,
+    so the link stays and its target is what changes."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _locked(path: Path):
+    """An exclusive lock beside the config file, held while it is read and rewritten, so that two
+    `shop config set` at once never lose a value."""
+    from filelock import FileLock, Timeout
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path) + ".lock", timeout=10)
+
+    class _Held:
+        def __enter__(self):
+            try:
+                lock.acquire()
+            except Timeout:
+                raise DataError(f"the config file {path} is locked by another shop",
+                                hint=f"try again, or remove {path}.lock if no shop is running") from None
+            except OSError as e:
+                raise DataError(f"cannot lock the config file {path}: {e.strerror or e}") from None
+
+        def __exit__(self, *exc):
+            lock.release()
+            return False
+
+    return _Held()

@@ -4,6 +4,7 @@ refused in one line, and the precedence option > environment > config file > def
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -321,3 +322,30 @@ def test_currency_format_in_plain_output_json_unchanged(home):
     assert "\t$" in listing
     order = json.loads(run("orders", "list", "--json").stdout)[0]
     assert "$" not in order["total"] and order["currency"] == "USD"
+
+
+def test_settings_written_at_once_are_all_kept(tmp_path):
+    """Issue 19, finding 8: three `shop config set` of different keys at once lost one value."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "config.toml"
+    env = dict(os.environ, SHOPCLI_CONFIG=str(path))
+    sets = [("db", str(tmp_path / "o.json")), ("currency_format", "${amount}"), ("delivery_window", "09:00-11:00")]
+    for _ in range(3):
+        path.unlink(missing_ok=True)
+        procs = [subprocess.Popen([sys.executable, "-m", "shopcli", "config", "set", k, v], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for k, v in sets]
+        assert all(p.wait(timeout=60) == 0 for p in procs)
+        text = path.read_text(encoding="utf-8")
+        assert all(f"{k} = " in text for k, _ in sets), text
+
+
+def test_a_config_file_that_is_a_link_stays_a_link(tmp_path):
+    target = tmp_path / "dotfiles" / "config.toml"
+    target.parent.mkdir()
+    target.write_text("", encoding="utf-8")
+    link = tmp_path / "config.toml"
+    link.symlink_to(target)
+    cfg.set_value("currency_format", "€{amount}", link)
+    assert link.is_symlink() and "currency_format" in target.read_text(encoding="utf-8")
