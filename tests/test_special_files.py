@@ -47,3 +47,17 @@ def test_a_special_file_as_the_catalog(tmp_path, fifo, special):
 def test_a_special_file_as_the_config(tmp_path, fifo):
     r = shop({"SHOPCLI_CONFIG": fifo}, "config", "show")
     assert r.returncode == 3 and r.stderr.count("\n") == 1 and "not a file" in r.stderr
+
+
+def test_a_read_only_store_is_never_rewritten(tmp_path):
+    """Issue 19, finding 8: a store made read-only with chmod 444 was still replaced."""
+    store = tmp_path / "orders.json"
+    env = {"SHOPCLI_DB": str(store), "SHOPCLI_CACHE_DIR": str(tmp_path / "c")}
+    assert shop(env, "order", "--yes", "milk").returncode == 0
+    store.chmod(0o444)
+    before = store.read_bytes()
+    for args in (("order", "--yes", "bread"), ("orders", "cancel", "ORD-000001")):
+        r = shop(env, *args)
+        assert r.returncode == 3 and "read-only" in r.stderr and r.stderr.count("\n") == 1
+    assert store.read_bytes() == before and store.stat().st_mode & 0o777 == 0o444
+    assert "ORD-000001" in shop(env, "orders", "list").stdout        # reading still works

@@ -145,6 +145,17 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _refuse_read_only(real: str, shown: Path) -> None:
+    """A store made read-only (``chmod 444``) is never rewritten: the rename that replaces it would
+    ignore the file's own mode, so the mode is checked first (the owner's choice, even for root)."""
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return                               # missing: created; unreadable: the read says why
+    if stat.S_ISREG(mode) and not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise DataError(f"the store {shown} is read-only", hint="make it writable (chmod u+w) or use another store")
+
+
 def _read_bytes(path: Path) -> bytes | None:
     """The file's bytes, or ``None`` if it does not exist (read in one go)."""
     special = not_a_file(path)
@@ -1172,6 +1183,7 @@ class Store:
         if real in active:
             raise RuntimeError(f"a transaction on {self.path} is already open in this thread")
         lock_path = real + ".lock"
+        _refuse_read_only(real, self.path)
         try:
             if not self.private or not os.path.isdir(os.path.dirname(real)):
                 Path(real).parent.mkdir(parents=True, exist_ok=True)
