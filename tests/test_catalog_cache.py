@@ -79,3 +79,41 @@ def test_a_long_batch_on_the_cache_parses_as_in_memory(cache):
         assert parse_request(r, cached).to_dict() == parse_request(r, memory).to_dict(), r
     index = cached.index
     assert index._exact_keys is not None and index._df_all is not None   # the batch path was taken
+
+
+def test_an_edit_that_keeps_size_and_time_is_read_afresh(cache, tmp_path):
+    """Issue 19, finding 7: `cp -p` or `touch -r` keep the size and the time, not the prices."""
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps([{"sku": "A", "name": "Apple", "price": "1.00"}]), encoding="utf-8")
+    st = cat.stat()
+    assert str(open_catalog(cat).by_sku["A"].price) == "1.00"
+    assert isinstance(open_catalog(cat), CachedCatalog)
+    cat.write_text(json.dumps([{"sku": "A", "name": "Apple", "price": "9.00"}]), encoding="utf-8")
+    os.utime(cat, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert cat.stat().st_size == st.st_size and cat.stat().st_mtime_ns == st.st_mtime_ns
+    assert str(open_catalog(cat).by_sku["A"].price) == "9.00"
+
+
+@pytest.mark.parametrize("damage", ["middle", "truncate", "rows"])
+def test_a_damaged_cache_is_built_again(cache, damage):
+    """Issue 19, finding 7: any unreadable cache is rebuilt, never a crash of every command."""
+    import sqlite3
+
+    open_catalog()
+    (db,) = [p for p in cache.iterdir() if p.suffix == ".sqlite"]
+    raw = bytearray(db.read_bytes())
+    if damage == "middle":
+        raw[len(raw) // 2: len(raw) // 2 + 4096] = b"\xff" * 4096
+        db.write_bytes(bytes(raw))
+    elif damage == "truncate":
+        db.write_bytes(bytes(raw[: len(raw) // 3]))
+    else:
+        con = sqlite3.connect(db)
+        con.execute("DELETE FROM product WHERE id > 10")
+        con.commit()
+        con.close()
+    catalog = open_catalog()
+    memory = load_catalog()
+    for r in REQUESTS:
+        assert parse_request(r, catalog).to_dict() == parse_request(r, memory).to_dict(), r
+    assert isinstance(open_catalog(), CachedCatalog)
