@@ -511,14 +511,17 @@ def test_symlinked_store_stays_a_symlink(tmp_path: Path) -> None:
 def test_stale_temp_files_are_removed_by_the_next_commit(path: Path, store: Store) -> None:
     with store.transaction() as tx:
         tx.table("orders").insert({"id": 1})
-    stale = path.parent / ".orders.json.abc123.tmp"
+    stale = path.parent / ".orders.json.abc123xy.tmp"          # as mkstemp names them
     stale.write_bytes(b"half a store")
-    other = path.parent / ".other.json.abc123.tmp"
+    other = path.parent / ".other.json.abc123xy.tmp"
     other.write_bytes(b"not ours")
+    # the live temporary file of a store named "orders.json.test" in the same folder (issue 19)
+    neighbour = path.parent / ".orders.json.test.k2j4h6g8.tmp"
+    neighbour.write_bytes(b"another store's commit in progress")
     with store.transaction() as tx:
         tx.table("orders").insert({"id": 2})
     assert not stale.exists()
-    assert other.exists()
+    assert other.exists() and neighbour.exists()
 
 
 # --------------------------------------------------------------------------- locking and concurrency

@@ -435,10 +435,12 @@ def _remove_stale_temps(target: Path) -> None:
     Only called with the store's lock held: temporary files are created only
     by lock holders, so any that exist then belong to a dead writer.
     """
-    prefix = _temp_prefix(target)
+    # exactly the names mkstemp gives (eight random characters): ".orders.json.test.x1y2z3w4.tmp"
+    # is the live temporary file of another store, "orders.json.test", and is left alone
+    own = re.compile(re.escape(_temp_prefix(target)) + r"[a-z0-9_]{8}\.tmp")
     try:
         with os.scandir(target.parent) as entries:
-            stale = [e.path for e in entries if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+            stale = [e.path for e in entries if own.fullmatch(e.name)]
     except OSError:
         return
     for name in stale:
