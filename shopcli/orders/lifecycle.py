@@ -399,6 +399,9 @@ def _imported(obj, n: int, catalog: Catalog, now: datetime) -> tuple[int, dict]:
 
     if not isinstance(obj, dict):
         raise bad("an order must be a JSON object")
+    where = _not_text(obj)
+    if where is not None:                    # a lone surrogate ("\ud800") breaks every later command
+        raise bad(f"{where} holds a character that is not text")
     lines = obj.get("lines")
     if not isinstance(lines, list) or not lines:
         raise bad("'lines' must be a non-empty list")
@@ -439,6 +442,15 @@ def _imported(obj, n: int, catalog: Catalog, now: datetime) -> tuple[int, dict]:
         for key in ("window_start", "window_end"):
             if delivery.get(key) is not None and parse_time(delivery.get(key)) is None:
                 raise bad(f"'delivery.{key}' must be an ISO 8601 time with a zone")
+        start, end = delivery.get("window_start"), delivery.get("window_end")
+        if (start is None) != (end is None):
+            raise bad("'delivery.window_start' and 'window_end' go together: both or neither")
+        if start is not None and parse_time(end) < parse_time(start):
+            raise bad("'delivery.window_end' is before its 'window_start'")
+        store_name = delivery.get("store")
+        if store_name is not None and (not isinstance(store_name, str) or len(store_name) > 200):
+            raise bad("'delivery.store' must be null or a store name (a string)")
+        delivery = {"method": delivery["method"], "window_start": start, "window_end": end, "store": store_name}
     oid = obj.get("id")
     if oid is not None and (not isinstance(oid, str) or not oid.strip() or len(oid) > 64):
         raise bad("'id' must be a non-empty string")
@@ -450,7 +462,12 @@ def _imported(obj, n: int, catalog: Catalog, now: datetime) -> tuple[int, dict]:
     doc["id"] = oid
     doc["status"] = "cancelled" if status == "cancelled" else "placed"
     suggestions = obj.get("suggestions")
-    doc["suggestions"] = suggestions if isinstance(suggestions, list) else []
+    if suggestions is not None and not (isinstance(suggestions, list) and all(
+            isinstance(s, dict) and isinstance(s.get("sku"), str) and isinstance(s.get("name"), str)
+            and isinstance(s.get("reason", ""), str) for s in suggestions)):
+        raise bad("'suggestions' must be a list of objects with 'sku' and 'name' strings")
+    doc["suggestions"] = [{"sku": s["sku"], "name": s["name"], "reason": s.get("reason", "")}
+                          for s in suggestions or []]
     if obj.get("discount") is not None:
         try:
             discount = Decimal(str(obj["discount"]))
@@ -464,6 +481,29 @@ def _imported(obj, n: int, catalog: Catalog, now: datetime) -> tuple[int, dict]:
         if k not in doc and k not in ORDER_KEYS:
             doc[k] = v
     return n, _plain(doc)
+
+
+def _not_text(value, where: str = "a field") -> str | None:
+    """Where in a JSON value a string cannot be encoded as UTF-8 (a lone surrogate), or None."""
+    if isinstance(value, str):
+        if value.isascii():
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where
+        return None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _not_text(k, "a key") or _not_text(v, f"'{k}'" if isinstance(k, str) and k.isascii() else where)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for v in value:
+            found = _not_text(v, where)
+            if found:
+                return found
+    return None
 
 
 def _plain(value):
