@@ -92,3 +92,24 @@ def test_a_counter_behind_the_orders_never_hands_out_an_id_twice(tmp_path):
     shop("order", "--yes", "eggs")
     ids = [o["id"] for o in json.loads(shop("orders", "list", "--json"))]
     assert len(ids) == 5 and len(set(ids)) == 5
+
+
+@pytest.mark.parametrize("n", [1, 4097])
+def test_each_line_is_one_suggestion_basket(n, tmp_path):
+    """Issue 14: `shop suggest -` answered "nothing recognisable"; now one basket a line."""
+    lines = ["EGG-L-12 MILK-WHOLE-1GAL" if i % 2 == 0 else "spaghetti" for i in range(n)]
+    out = run(["suggest", "--json", "-"], lines, tmp_path)
+    assert len(out) == n
+    first = json.loads(out[0])
+    assert first["basis"] == ["EGG-L-12", "MILK-WHOLE-1GAL"] and first["suggestions"]
+    assert all(s["sku"] not in first["basis"] for s in first["suggestions"])
+    if n > 1:
+        assert json.loads(out[1])["basis"] == ["PASTA-SPAG-1LB"]
+
+
+def test_a_suggestion_line_that_names_nothing_is_reported_and_the_rest_go_on(tmp_path):
+    env = dict(os.environ, SHOPCLI_DB=str(tmp_path / "o.json"), SHOPCLI_CACHE_DIR=str(tmp_path / "cache"))
+    r = subprocess.run([sys.executable, "-m", "shopcli", "suggest", "-"], input=b"zzzz\nspaghetti\n",
+                       capture_output=True, env=env, timeout=60)
+    assert r.returncode == 1 and b"line 1:" in r.stderr
+    assert r.stdout.decode().split("\n")[:2][0] == "" and "PASTASAUCE" in r.stdout.decode()

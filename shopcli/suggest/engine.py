@@ -736,10 +736,8 @@ def order_suggestions(catalog: Catalog, basis: list[str], store=None, limit: int
             for s in suggest_for(catalog, basis, limit, stats=stats)]
 
 
-def run_suggest(settings, out, text: str, skus: list[str], limit: int, as_json: bool, *,
-                require_tags: Iterable[str] = (), exclude_tags: Iterable[str] = ()) -> None:
-    """``shop suggest``: the basis from text and --sku, then suggestions as JSON, a table or lines."""
-    catalog = settings.catalog
+def _basis(catalog, out, text: str, skus: list[str]) -> list[str]:
+    """The SKUs to suggest for: those named by SKU, and the products the text clearly names."""
     for sku in skus:
         if sku not in catalog.by_sku:
             raise NotDone(f"unknown SKU {sku!r}", hint="shop parse --json shows the SKUs of products")
@@ -759,6 +757,50 @@ def run_suggest(settings, out, text: str, skus: list[str], limit: int, as_json: 
     if not basis:
         raise NotDone("nothing recognisable to suggest for",
                       hint="name products as in an order (shop parse shows what is recognised) or pass --sku SKU")
+    return basis
+
+
+def run_suggest_batch(settings, out, lines, limit: int, as_json: bool) -> int:
+    """``shop suggest -``: one basket a line of standard input, by SKUs (``EGG-L-12 MILK-WHOLE-1GAL``) or
+    in words, answered one line each (a JSON object with --json, else the suggestions tab-separated
+    on one line), with the statistics read once. Returns the exit code: 1 when a line named nothing."""
+    from ..errors import ShopError
+    from ..render import clean
+
+    catalog = settings.catalog
+    stats = load_stats(settings.db_path)
+    worst = 0
+    for n, line in enumerate(lines, 1):
+        words = line.replace(",", " ").split()
+        skus = [w for w in words if w in catalog.by_sku]
+        text = "" if len(skus) == len(words) else line
+        try:
+            basis = _basis(catalog, out, text, skus if not text else [])
+        except ShopError as e:
+            out.error(f"line {n}: {e.message}", e.hint)
+            worst = max(worst, e.exit_code)
+            if as_json:
+                out.json({"basis": [], "suggestions": [], "error": e.message})
+            else:
+                out.line("")
+            continue
+        suggestions = suggest_for(catalog, basis, limit, stats=stats)
+        if as_json:
+            out.json({"basis": basis,
+                      "suggestions": [{"sku": s.product.sku, "name": s.product.name, "score": s.score,
+                                       "reason": s.reason} for s in suggestions],
+                      "source": "orders" if any(stats.items.get(s) for s in basis) else "catalog"})
+        else:
+            out.line("\t".join(clean(s.product.sku, 60) for s in suggestions))
+    out.flush()
+    return worst
+
+
+def run_suggest(settings, out, text: str, skus: list[str], limit: int, as_json: bool, *,
+                require_tags: Iterable[str] = (), exclude_tags: Iterable[str] = ()) -> None:
+    """``shop suggest``: the basis from text and --sku, then suggestions as JSON, a table or lines."""
+    catalog = settings.catalog
+    basis = _basis(catalog, out, text, skus)
     stats = load_stats(settings.db_path)     # the path: reading needs no store machinery
     suggestions = suggest_for(catalog, basis, limit, stats=stats)
     learned = any(stats.items.get(s) for s in basis)
