@@ -398,3 +398,17 @@ def test_statistics_kept_in_memory_follow_another_process(store, catalog, tmp_pa
     assert r.returncode == 0, r.stderr
     stats = sg.load_stats(store)
     assert stats.orders == 2 and stats.items["SPAG"] == 2 and stats.items["CHED"] == 1
+
+
+def test_a_sibling_is_suggested_only_when_orders_show_it_bought_alongside():
+    """Issue 14: organic and ordinary bananas are bought together by real shoppers; the blanket rule
+    that never suggested a sibling of a basket item cost hits. Now the orders decide."""
+    catalog = load_catalog()
+    plain, organic = catalog.by_sku["BANANA-1LB"], catalog.by_sku["BANANA-ORG-1LB"]
+    never = sg.Stats()
+    assert organic.sku not in [s.product.sku for s in sg.suggest_for(catalog, [plain.sku], 10, stats=never)]
+    baskets = [[plain.sku, organic.sku] if k % 2 == 0 else [plain.sku, "EGG-L-12"] if k % 3 else ["MILK-WHOLE-1GAL"]
+               for k in range(40)]
+    together = sg.Stats.build({"lines": [{"sku": s, "packs": 1} for s in b], "status": "placed"} for b in baskets)
+    got = [s.product.sku for s in sg.suggest_for(catalog, [plain.sku], 10, stats=together)]
+    assert organic.sku in got

@@ -37,8 +37,8 @@ the SKUs of a basket. Catalog-wide facts (popularity total, shelves, who names w
 diet-tag shares) are summarised once per catalog version, in a file beside the catalog cache.
 
 **Good manners**: never an item of the basket, nor another variant of a product family in it (same
-name, or same head noun on the same shelf: no "2% Milk" for "Whole Milk"), at most one item per
-family, nothing out of stock (stock minus packs held by orders that are not cancelled), nothing that
+name, or same head noun on the same shelf: no "2% Milk" for "Whole Milk") unless the orders show the
+two bought together (organic and ordinary bananas), at most one item per family, nothing out of stock (stock minus packs held by orders that are not cancelled), nothing that
 conflicts with the tags asked for (``require_tags``/``exclude_tags``, or a diet the basket shows).
 A basket shows a diet when every product in it carries the tag (e.g. "vegan") *and* that is unlikely
 by chance: the product of each item's share of its family carrying the tag, weighted by popularity,
@@ -615,6 +615,27 @@ def _singular(word: str) -> str:
     return word
 
 
+# a sibling of a basket item (organic and ordinary bananas, two sizes of strawberries) is suggested
+# only when orders show them bought together this often, and at least as often as chance
+SIBLING_EVIDENCE = 3
+SIBLING_LIFT = 1.0
+
+
+def _bought_alongside(p: Product, rows, items: Mapping[str, int], n_orders: int, view) -> bool:
+    """Whether real orders put ``p`` in the same basket as a basket item of its own family."""
+    if not n_orders:
+        return False
+    keys = set(view.family(p))
+    n_c = items.get(p.sku, 0)
+    for b, n_b, row, _ in rows:
+        if keys.intersection(view.family(b)):
+            n_bc = row.get(p.sku, 0)
+            expected = n_b * n_c / n_orders
+            if n_bc >= SIBLING_EVIDENCE and n_bc >= SIBLING_LIFT * expected:
+                return True
+    return False
+
+
 def implied_tags(catalog: Catalog, basis: list[Product]) -> set[str]:
     """Diet tags the basket asks for: every product carries the tag, and picking only such variants
     by chance is unlikely (a vegan oat milk among milks is a choice; vegan bananas or pasta are not)."""
@@ -664,8 +685,10 @@ def suggest_for(catalog: Catalog, basis: list[str], limit: int = 5, *, stats: St
         if sku in in_basis:
             continue
         p = catalog.by_sku.get(sku)
-        if p is None or not _allowed(p, held, required, excluded) or blocked.intersection(view.family(p)):
+        if p is None or not _allowed(p, held, required, excluded):
             continue
+        if blocked.intersection(view.family(p)) and not _bought_alongside(p, rows, items, n_orders, view):
+            continue                         # a substitute of a basket item, unless orders say otherwise
         n_c = items.get(sku, 0)
         prior = POPULARITY_PRIOR * view.popularity_share(p) * mean_basket
         p_c = min(1.0, (n_c + prior) / (n_orders + POPULARITY_PRIOR))
@@ -688,7 +711,7 @@ def suggest_for(catalog: Catalog, basis: list[str], limit: int = 5, *, stats: St
 
     scored.sort(key=lambda t: (-t[0], -t[1], t[2]))
     out: list[Suggestion] = []
-    seen = set(blocked)
+    seen: set = set()
     for log_r, _, _, p, best in scored:
         keys = view.family(p)
         if seen.intersection(keys):
